@@ -1,0 +1,48 @@
+"""caseflow: accompaniment dossiers of a social-economy hub, from reception to report."""
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the application; ``config`` overrides any setting (tests use it)."""
+    from caseflow import cli, http, i18n, models, templating  # noqa: F401 (models: mappers)
+    from caseflow import config as settings
+    from caseflow.auth import access, sessions
+    from caseflow.auth.views import bp as auth_bp
+    from caseflow.database import engine_options
+    from caseflow.extensions import bootstrap, csrf, db, login_manager, migrate
+    from caseflow.home.views import bp as home_bp
+
+    overrides = dict(config or {})
+    app = Flask(
+        __name__,
+        instance_path=overrides.pop("INSTANCE_PATH", None) or settings.instance_path(),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    settings.load(app, overrides)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    for key, value in engine_options(app.config["SQLALCHEMY_DATABASE_URI"]).items():
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(key, value)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    i18n.init_app(app)
+    sessions.init_app(app)
+    http.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+
+    app.before_request(sessions.expire_stale_session)
+    app.before_request(access.enforce_access)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    return app

@@ -1,0 +1,1 @@
+"""Authentication, sessions and the access decision every request goes through."""

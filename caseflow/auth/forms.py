@@ -1,0 +1,40 @@
+"""Forms of the auth slice."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Courriel"), validators=[
+        DataRequired(_l("Entrez votre courriel.")), Length(max=254)],
+        render_kw={"autocomplete": "username", "autofocus": True})
+    password = PasswordField(_l("Mot de passe"), validators=[
+        DataRequired(_l("Entrez votre mot de passe.")), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Se connecter"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Mot de passe actuel"), validators=[
+        DataRequired(_l("Entrez votre mot de passe actuel."))],
+        render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("Nouveau mot de passe"), validators=[
+        DataRequired(_l("Entrez un nouveau mot de passe.")), Length(max=1000)],
+        description=_l("Au moins 10 caractères; une phrase facile à retenir convient bien."),
+        render_kw={"autocomplete": "new-password"})
+    confirmation = PasswordField(_l("Confirmez le nouveau mot de passe"), validators=[
+        DataRequired(_l("Confirmez le nouveau mot de passe.")),
+        EqualTo("new_password", _l("Les deux mots de passe ne concordent pas."))],
+        render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Changer le mot de passe"))
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Langue"), choices=[("fr_CA", "Français"), ("en", "English")])
+    submit = SubmitField(_l("Appliquer"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Se déconnecter"))

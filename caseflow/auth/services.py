@@ -1,0 +1,132 @@
+"""Accounts: creating users, checking a login, throttling guesses, ending sessions."""
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from caseflow.auth.models import LOCALES, ROLES, LoginAttempt, User
+from caseflow.auth.passwords import (
+    dummy_verify,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from caseflow.database import utcnow
+from caseflow.errors import DomainError
+from caseflow.extensions import db
+from caseflow.reference.models import Organisation
+
+
+class LoginRefused(DomainError):
+    """The e-mail and password do not open a session (same message whatever the cause)."""
+
+
+class LoginThrottled(DomainError):
+    """Too many failed attempts for this account or address: wait before trying again."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    """Return the user with this e-mail, ignoring case and surrounding spaces."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(email: str, full_name: str, role: str, password: str,
+                organisation: Organisation | None = None, locale: str | None = None) -> User:
+    """Create an account after checking its role, organisation and password."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise DomainError(_("Adresse courriel invalide."), "email")
+    if role not in ROLES:
+        raise DomainError(_("Rôle inconnu : %(role)s.", role=role), "role")
+    if role == "partner" and organisation is None:
+        raise DomainError(_("Un ou une partenaire doit appartenir à une organisation."),
+                          "organisation")
+    if role != "partner":
+        organisation = None
+    if locale is not None and locale not in LOCALES:
+        raise DomainError(_("Langue inconnue : %(locale)s.", locale=locale), "locale")
+    if find_user(email) is not None:
+        raise DomainError(_("Un compte existe déjà pour %(email)s.", email=email), "email")
+    problem = password_problem(password, email)
+    if problem:
+        raise DomainError(problem, "password")
+    user = User(email=email, full_name=full_name.strip() or email, role=role,
+                organisation=organisation, locale=locale, active=True,
+                password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str, address: str) -> User:
+    """Return the user these credentials open, or raise LoginRefused / LoginThrottled."""
+    email = normalise_email(email)[:254]
+    address = (address or "?")[:64]
+    if _is_throttled(email, address):
+        raise LoginThrottled(_("Trop de tentatives de connexion. Réessayez dans quelques "
+                               "minutes."))
+    user = find_user(email)
+    if user is None:
+        dummy_verify(password)
+        succeeded = False
+    else:
+        succeeded = verify_password(user.password_hash, password) and user.active
+    db.session.add(LoginAttempt(email=email, address=address, succeeded=succeeded))
+    if not succeeded:
+        raise LoginRefused(_("Courriel ou mot de passe incorrect, ou compte désactivé."))
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def _is_throttled(email: str, address: str) -> bool:
+    config = current_app.config
+    since = utcnow() - config["LOGIN_THROTTLE_WINDOW"]
+    failures = (select(func.count())
+                .select_from(LoginAttempt)
+                .where(LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since))
+    by_account = db.session.scalar(failures.where(LoginAttempt.email == email))
+    if by_account >= config["LOGIN_THROTTLE_ACCOUNT_LIMIT"]:
+        return True
+    by_address = db.session.scalar(failures.where(LoginAttempt.address == address))
+    return by_address >= config["LOGIN_THROTTLE_ADDRESS_LIMIT"]
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace a user's password and end their other sessions."""
+    if not verify_password(user.password_hash, current):
+        raise DomainError(_("Le mot de passe actuel est incorrect."), "current_password")
+    problem = password_problem(new, user.email)
+    if problem:
+        raise DomainError(problem, "new_password")
+    user.password_hash = hash_password(new)
+    user.rotate_session_token()
+
+
+def set_password(user: User, new: str) -> None:
+    """Set a user's password (administration) and end every session of theirs."""
+    problem = password_problem(new, user.email)
+    if problem:
+        raise DomainError(problem, "password")
+    user.password_hash = hash_password(new)
+    user.rotate_session_token()
+
+
+def set_active(user: User, active: bool) -> None:
+    """Activate or deactivate an account; deactivation ends its sessions."""
+    user.active = active
+    if not active:
+        user.rotate_session_token()
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Record the language a user prefers."""
+    if locale not in LOCALES:
+        raise DomainError(_("Langue inconnue : %(locale)s.", locale=locale), "locale")
+    user.locale = locale

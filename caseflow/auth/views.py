@@ -1,0 +1,100 @@
+"""Login, logout, password change and language choice."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from caseflow.auth import services
+from caseflow.auth.access import EVERYONE, allow, public
+from caseflow.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
+from caseflow.auth.sessions import end_session, start_session
+from caseflow.errors import DomainError
+from caseflow.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Return a local path to go to after login, never another site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//") and "\\" not in target:
+            return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Show the login form and open a session for valid credentials."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data,
+                                         request.remote_addr)
+        except services.LoginThrottled as error:
+            db.session.commit()
+            form.form_errors.append(error.message)
+            status = 429
+        except services.LoginRefused as error:
+            db.session.commit()
+            form.form_errors.append(error.message)
+            status = 401
+        else:
+            db.session.commit()
+            start_session(user)
+            return redirect(_safe_next(request.args.get("next")))
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@allow(*EVERYONE)
+def logout():
+    """End the current session and every copy of its cookie."""
+    current_user.rotate_session_token()
+    db.session.commit()
+    end_session()
+    flash(_("Vous êtes déconnecté."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(*EVERYONE)
+def change_password():
+    """Let a user replace their password; their other sessions end."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data,
+                                     form.new_password.data)
+        except DomainError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            start_session(current_user._get_current_object())  # this session continues with the new token
+            flash(_("Votre mot de passe a été changé."), "success")
+            return redirect(url_for("home.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/password.html", form=form), status
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language():
+    """Switch the interface language, remembered on the account when logged in."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Langue inconnue."))
+    if current_user.is_authenticated:
+        services.set_locale(current_user, form.locale.data)
+        db.session.commit()
+    session["locale"] = form.locale.data
+    return redirect(_safe_next(request.form.get("next")), 303)

@@ -1,0 +1,47 @@
+"""A realistic demo hub: the staff of the Pôle and one partner account per MRC."""
+
+from sqlalchemy import select
+
+from caseflow.auth.models import User
+from caseflow.auth.services import create_user, find_user
+from caseflow.extensions import db
+from caseflow.reference.models import Organisation
+from caseflow.reference.seed import seed_reference_data
+
+#: Shared by every demo login; printed by `caseflow demo` and given in the README.
+DEMO_PASSWORD = "pole-demo-2026"
+
+# (email, full name, role, organisation code)
+DEMO_USERS: list[tuple[str, str, str, str | None]] = [
+    ("coordination@pole-es.test", "Coordination du Pôle (démo)", "coordinator", None),
+    ("conseil@pole-es.test", "Conseillère du Pôle (démo)", "advisor", None),
+    ("conseil2@pole-es.test", "Conseiller du Pôle (démo)", "advisor", None),
+    ("arthabaska@partenaires.test", "Développement économique, MRC d'Arthabaska (démo)",
+     "partner", "mrc-arthabaska"),
+    ("becancour@partenaires.test", "Développement économique, MRC de Bécancour (démo)",
+     "partner", "mrc-becancour"),
+    ("drummond@partenaires.test", "Développement économique, MRC de Drummond (démo)",
+     "partner", "mrc-drummond"),
+    ("erable@partenaires.test", "Développement économique, MRC de L'Érable (démo)",
+     "partner", "mrc-erable"),
+    ("nicolet-yamaska@partenaires.test",
+     "Développement économique, MRC de Nicolet-Yamaska (démo)",
+     "partner", "mrc-nicolet-yamaska"),
+    ("cde-victoriaville@partenaires.test", "CDÉ de Victoriaville et sa région (démo)",
+     "partner", "cde-victoriaville"),
+]
+
+
+def load_demo() -> list[User]:
+    """Add whatever part of the demo is missing and return the demo users."""
+    seed_reference_data()
+    organisations = {o.code: o for o in db.session.scalars(select(Organisation))}
+    users = []
+    for email, full_name, role, organisation_code in DEMO_USERS:
+        user = find_user(email)
+        if user is None:
+            user = create_user(email, full_name, role, DEMO_PASSWORD,
+                               organisations.get(organisation_code) if organisation_code
+                               else None)
+        users.append(user)
+    return users

@@ -1,0 +1,22 @@
+"""Interface language: Québec French first, English second."""
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+from caseflow.extensions import babel
+
+
+def init_app(app) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+
+
+def select_locale() -> str:
+    """Choose the user's preferred language, then the session's, then the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    best = request.accept_languages.best_match(["fr-CA", "fr", "en"]) if request else None
+    return "en" if best == "en" else current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,1 @@
+"""Reference lists and organisations: the codes every interface accepts."""
