@@ -12,6 +12,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     """Build the application; ``config`` overrides any setting (tests use it)."""
     from caseflow import cli, http, i18n, models, templating  # noqa: F401 (models: mappers)
     from caseflow import config as settings
+    from caseflow.admin.views import bp as admin_bp
     from caseflow.auth import access, sessions
     from caseflow.auth.views import bp as auth_bp
     from caseflow.database import engine_options
@@ -26,9 +27,10 @@ def create_app(config: Mapping | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     settings.load(app, overrides)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-    for key, value in engine_options(app.config["SQLALCHEMY_DATABASE_URI"]).items():
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(key, value)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -45,4 +47,5 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.before_request(access.enforce_access)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(admin_bp)
     return app

@@ -1,6 +1,6 @@
 """Interface language: Québec French first, English second."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 from caseflow.extensions import babel
@@ -14,9 +14,11 @@ def init_app(app) -> None:
 def select_locale() -> str:
     """Choose the user's preferred language, then the session's, then the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI speaks the hub's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
         return session["locale"]
-    best = request.accept_languages.best_match(["fr-CA", "fr", "en"]) if request else None
+    best = request.accept_languages.best_match(["fr-CA", "fr", "en"])
     return "en" if best == "en" else current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,1 @@
+"""The coordinator's administration: users and reference lists."""
