@@ -12,8 +12,9 @@ from caseflow.extensions import db
 
 log = logging.getLogger(__name__)
 
+# Bootstrap draws its select arrows and menu icon as data: SVG images, hence img-src.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; object-src 'none'; base-uri 'none'; "
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
 
