@@ -13,9 +13,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     from caseflow import cli, http, i18n, models, templating  # noqa: F401 (models: mappers)
     from caseflow import config as settings
     from caseflow.admin.views import bp as admin_bp
+    from caseflow.audit.views import bp as audit_bp
     from caseflow.auth import access, sessions
     from caseflow.auth.views import bp as auth_bp
     from caseflow.database import engine_options
+    from caseflow.dossiers import interventions, workflows  # noqa: F401 (interventions: routes)
+    from caseflow.dossiers.views import bp as dossiers_bp
     from caseflow.extensions import bootstrap, csrf, db, login_manager, migrate
     from caseflow.home.views import bp as home_bp
 
@@ -41,11 +44,11 @@ def create_app(config: Mapping | None = None) -> Flask:
     sessions.init_app(app)
     http.init_app(app)
     templating.init_app(app)
+    workflows.init_app(app, app.config["WORKFLOWS_DIRECTORY"] or ROOT / "workflows")
     cli.init_app(app)
 
     app.before_request(sessions.expire_stale_session)
     app.before_request(access.enforce_access)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(home_bp)
-    app.register_blueprint(admin_bp)
+    for blueprint in (auth_bp, home_bp, admin_bp, dossiers_bp, audit_bp):
+        app.register_blueprint(blueprint)
     return app

@@ -1,6 +1,7 @@
 """The `caseflow` command (also `flask --app caseflow ...`)."""
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -22,8 +23,75 @@ main = FlaskGroup(create_app=_create_app, help="caseflow: dossiers of a social-e
 
 
 def init_app(app) -> None:
-    for command in (init_db, create_user, demo):
+    for command in (init_db, create_user, demo, audit, workflows):
         app.cli.add_command(command)
+
+
+@click.group("workflows")
+def workflows() -> None:
+    """Check and draw the workflow definitions in workflows/."""
+
+
+def _workflows_directory() -> Path:
+    from caseflow import ROOT
+
+    return ROOT / "workflows"
+
+
+@workflows.command("check")
+@click.option("--directory", type=click.Path(file_okay=False, path_type=Path),
+              default=_workflows_directory, help="Folder of the definitions.")
+def workflows_check(directory: Path) -> None:
+    """Validate every workflow definition without starting the app."""
+    from caseflow.workflow.definition import DefinitionError, load_definitions
+
+    try:
+        definitions = load_definitions(directory)
+    except DefinitionError as error:
+        raise click.ClickException(str(error)) from None
+    for name, definition in sorted(definitions.items()):
+        click.echo(f"{name} v{definition.version}: {len(definition.states)} states, "
+                   f"{len(definition.transitions)} transitions, ok")
+
+
+@workflows.command("diagram")
+@click.argument("name")
+@click.option("--directory", type=click.Path(file_okay=False, path_type=Path),
+              default=_workflows_directory, help="Folder of the definitions.")
+@click.option("--language", type=click.Choice(["fr", "en"]), default="fr")
+def workflows_diagram(name: str, directory: Path, language: str) -> None:
+    """Print a workflow as a Mermaid state diagram."""
+    from caseflow.workflow.definition import DefinitionError, load_definitions
+    from caseflow.workflow.diagram import mermaid
+
+    try:
+        definitions = load_definitions(directory)
+    except DefinitionError as error:
+        raise click.ClickException(str(error)) from None
+    if name not in definitions:
+        raise click.ClickException(f"unknown workflow {name!r}; known: "
+                                   + ", ".join(sorted(definitions)))
+    click.echo(mermaid(definitions[name], language))
+
+
+@click.group("audit")
+def audit() -> None:
+    """Read and check the audit log."""
+
+
+@audit.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Walk the audit chain; exit non-zero naming the first event that does not hold."""
+    from caseflow.audit.services import verify
+
+    result = verify()
+    if result.ok:
+        click.echo(f"Audit chain intact: {result.checked} events verified.")
+        return
+    click.echo(f"Audit chain broken at sequence {result.first_bad_seq}: {result.problem} "
+               f"({result.checked} events verified before it).", err=True)
+    sys.exit(1)
 
 
 @click.command("init-db")
@@ -89,3 +157,6 @@ def demo() -> None:
 
 def _safe_url() -> str:
     return db.engine.url.render_as_string(hide_password=True)
+
+
+main.add_command(workflows)  # checks definitions even when they would stop the app

@@ -13,6 +13,7 @@ ENVIRONMENT = {
     "CASEFLOW_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "CASEFLOW_SECRET_KEY": "SECRET_KEY",
     "CASEFLOW_SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    "CASEFLOW_AUDIT_KEY": "AUDIT_KEY",
 }
 
 
@@ -20,6 +21,9 @@ class Defaults:
     """Settings a fresh install runs with."""
 
     SQLALCHEMY_DATABASE_URI = None  # filled with a file in instance/ when left unset
+    AUDIT_KEY = None  # filled from instance/audit_key when left unset
+    WORKFLOWS_DIRECTORY = None  # workflows/ beside the package when left unset
+    CASELOAD_PAGE_SIZE = 25
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     BABEL_DEFAULT_LOCALE = "fr_CA"
     BABEL_DEFAULT_TIMEZONE = "America/Toronto"
@@ -59,6 +63,9 @@ def load(app: Flask, overrides: Mapping | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = _default_database(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app, "secret_key")
+    if not app.config.get("AUDIT_KEY"):
+        # Kept outside the database, so whoever can edit the database cannot re-sign the log.
+        app.config["AUDIT_KEY"] = _instance_secret(app, "audit_key")
 
 
 def instance_path() -> str | None:

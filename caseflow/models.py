@@ -1,6 +1,15 @@
 """Every mapped model, imported in one place so the metadata and migrations see them all."""
 
+from caseflow.audit.models import AuditEvent, AuditHead
 from caseflow.auth.models import LoginAttempt, User
+from caseflow.dossiers.models import (
+    Counter,
+    Dossier,
+    DossierObjective,
+    Intervention,
+    PromoterContact,
+    intervention_subject,
+)
 from caseflow.reference.models import (
     REFERENCE_LISTS,
     Fund,
@@ -15,6 +24,8 @@ from caseflow.reference.models import (
 )
 
 __all__ = [
+    "AuditEvent", "AuditHead", "Counter", "Dossier", "DossierObjective", "Intervention",
+    "PromoterContact", "intervention_subject",
     "REFERENCE_LISTS", "Fund", "LegalForm", "LoginAttempt", "Organisation", "Origin",
     "PromoterGender", "Sector", "Stage", "Subject", "Territory", "User",
 ]

@@ -97,6 +97,7 @@ class PostgresTemplate:
         with engine.begin() as connection:
             names = ", ".join(f'"{name}"' for name in self.tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            connection.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '')"))
         engine.dispose()
         return self.url
 

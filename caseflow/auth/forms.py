@@ -3,8 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SubmitField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from caseflow.forms import choices
 
 
 class LoginForm(FlaskForm):
@@ -33,7 +34,7 @@ class PasswordChangeForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Langue"), choices=[SelectChoice("fr_CA", "Français"), SelectChoice("en", "English")])
+    locale = SelectField(_l("Langue"), choices=choices([("fr_CA", "Français"), ("en", "English")]))
     submit = SubmitField(_l("Appliquer"))
 
 

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-27 20:03:49.578815
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'ff7b433d7ce3'

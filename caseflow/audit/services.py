@@ -1,0 +1,154 @@
+"""Appending to the audit log, and walking its hash chain to prove nobody rewrote it."""
+
+import hashlib
+import hmac
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app, g, has_request_context
+from sqlalchemy import select, update
+
+from caseflow.audit.models import AuditEvent, AuditHead
+from caseflow.database import utcnow
+from caseflow.extensions import db
+
+SYSTEM_ROLE = "system"
+
+
+def jsonable(value):
+    """Return a value as plain JSON types, so what is stored is exactly what was hashed."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted(jsonable(item) for item in value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    code = getattr(value, "code", None)
+    if isinstance(code, str):  # reference list items and organisations are recorded by code
+        return code
+    return str(value)
+
+
+def _canonical(event: AuditEvent) -> str:
+    fields = {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_role": event.actor_role,
+        "actor_organisation_id": event.actor_organisation_id,
+        "action": event.action,
+        "entity_type": event.entity_type,
+        "entity_id": event.entity_id,
+        "dossier_id": event.dossier_id,
+        "changes": event.changes,
+        "reason": event.reason,
+        "request_id": event.request_id,
+    }
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def chain_hash(key: bytes, previous_hash: str, event: AuditEvent) -> str:
+    """Return HMAC-SHA256(key, previous hash + canonical JSON of the event)."""
+    message = (previous_hash + _canonical(event)).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _key() -> bytes:
+    return current_app.config["AUDIT_KEY"].encode("utf-8")
+
+
+def _request_id() -> str:
+    if has_request_context() and "request_id" in g:
+        return g.request_id
+    if "cli_request_id" not in g:
+        g.cli_request_id = "cli-" + uuid.uuid4().hex[:24]
+    return g.cli_request_id
+
+
+def record(action: str, entity_type: str, entity_id: int | None, *, actor=None,
+           dossier_id: int | None = None, changes: dict | None = None,
+           reason: str | None = None) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction (never commits).
+
+    Nothing is flushed here: the change and its event reach the database together, which
+    lets the dossier's integrity check see both in the same flush.
+    """
+    session = db.session
+    with session.no_autoflush:
+        head = session.execute(
+            update(AuditHead).where(AuditHead.id == 1)
+            .values(seq=AuditHead.seq + 1)
+            .returning(AuditHead.seq, AuditHead.hash)
+            .execution_options(synchronize_session=False)).one_or_none()
+        if head is None:  # a database created before the head row existed
+            session.add(AuditHead(id=1, seq=1, hash=""))
+            session.flush()
+            seq, previous_hash = 1, ""
+        else:
+            seq, previous_hash = head
+        event = AuditEvent(
+            seq=seq,
+            occurred_at=utcnow(),
+            actor_id=actor.id if actor is not None else None,
+            actor_role=actor.role if actor is not None else SYSTEM_ROLE,
+            actor_organisation_id=actor.organisation_id if actor is not None else None,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            dossier_id=dossier_id,
+            changes=jsonable(changes or {}),
+            reason=reason,
+            request_id=_request_id(),
+            previous_hash=previous_hash,
+        )
+        event.hash = chain_hash(_key(), previous_hash, event)
+        session.add(event)
+        session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=event.hash)
+                        .execution_options(synchronize_session=False))
+    return event
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of walking the chain."""
+
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+
+def verify() -> Verification:
+    """Walk the chain in sequence order and name the first event that does not hold."""
+    key = _key()
+    expected_seq, previous_hash, checked = 1, "", 0
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id)
+                                .execution_options(yield_per=1000))
+    for event in events:
+        if event.seq != expected_seq:
+            problem = ("missing (deleted or reordered)" if event.seq > expected_seq
+                       else "duplicated or reordered")
+            return Verification(False, checked, expected_seq, problem)
+        if event.previous_hash != previous_hash:
+            return Verification(False, checked, event.seq, "previous hash does not match")
+        if not hmac.compare_digest(event.hash, chain_hash(key, previous_hash, event)):
+            return Verification(False, checked, event.seq, "edited (hash does not match)")
+        previous_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = db.session.get(AuditHead, 1)
+    if head is not None and (head.seq != checked or head.hash != previous_hash):
+        return Verification(False, checked, checked + 1,
+                            "missing at the end of the chain (deleted)")
+    return Verification(True, checked)

@@ -1,0 +1,1 @@
+"""Dossiers: promoter groups' requests for accompaniment, moved through their workflow."""

@@ -1,0 +1,131 @@
+"""Forms of the dossiers slice; their choices come from the reference lists and workflows."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from caseflow.forms import Form, choices
+
+REQUIRED = _l("Ce champ est obligatoire.")
+INTERVENTION_KIND_LABELS = {
+    "meeting": _l("Rencontre"),
+    "call": _l("Appel"),
+    "email": _l("Courriel"),
+    "workshop": _l("Atelier"),
+    "other": _l("Autre"),
+}
+
+
+class VersionField(IntegerField):
+    """The version of the dossier the user saw; a stale one gets a conflict."""
+
+    widget = widgets.HiddenInput()
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ContactForm(Form):
+    class Meta:
+        csrf = False
+
+    name = StringField(_l("Nom"), validators=[Optional(), Length(max=200)])
+    email = StringField(_l("Courriel"), validators=[
+        Optional(), Length(max=254), Email(_l("Adresse courriel invalide."))])
+    phone = StringField(_l("Téléphone"), validators=[Optional(), Length(max=40)])
+
+
+class DossierForm(Form):
+    version = VersionField(validators=[Optional()])
+    title = StringField(_l("Titre du projet ou de l'entreprise"),
+                        validators=[DataRequired(REQUIRED), Length(max=200)])
+    promoter_name = StringField(_l("Groupe promoteur"), validators=[Optional(), Length(max=200)],
+                                description=_l("Nom du groupe ou de l'organisme promoteur."))
+    description = TextAreaField(_l("Description et besoins"),
+                                validators=[Optional(), Length(max=5000)])
+    workflow = SelectField(_l("Parcours"), validators=[InputRequired(REQUIRED)])
+    promoter_gender = SelectField(_l("Groupe promoteur représenté par"),
+                                  validators=[InputRequired(REQUIRED)])
+    women_count = IntegerField(_l("Nombre de femmes dans le groupe"), default=0,
+                               validators=[Optional(), NumberRange(0, 999, _l(
+                                   "Entrez un nombre entre 0 et 999."))])
+    men_count = IntegerField(_l("Nombre d'hommes dans le groupe"), default=0,
+                             validators=[Optional(), NumberRange(0, 999, _l(
+                                 "Entrez un nombre entre 0 et 999."))])
+    territory = SelectField(_l("Territoire (MRC)"), validators=[InputRequired(REQUIRED)])
+    sector = SelectField(_l("Secteur d'activité"), validators=[InputRequired(REQUIRED)])
+    stage = SelectField(_l("Phase"), validators=[InputRequired(REQUIRED)])
+    legal_form = SelectField(_l("Forme juridique"), validators=[InputRequired(REQUIRED)])
+    origin = SelectField(_l("Provenance"), validators=[InputRequired(REQUIRED)])
+    advisor = SelectField(_l("Conseiller ou conseillère"), validators=[Optional()])
+    opened_on = DateField(_l("Ouvert le"), validators=[Optional()],
+                          render_kw={"placeholder": "AAAA-MM-JJ"})
+    objectives = CheckboxesField(_l("Objectifs du protocole servis"), validators=[Optional()])
+    contacts = FieldList(FormField(ContactForm), min_entries=3, max_entries=3,
+                         label=_l("Personnes-ressources"))
+    submit = SubmitField(_l("Enregistrer"))
+
+
+class TransitionForm(Form):
+    version = VersionField(validators=[InputRequired(REQUIRED)])
+    outcome = SelectField(_l("Bilan"), validators=[Optional()])
+    comment = TextAreaField(_l("Commentaire"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Confirmer"))
+
+
+class InterventionForm(Form):
+    version = VersionField(validators=[InputRequired(REQUIRED)])
+    occurred_on = DateField(_l("Date"), validators=[InputRequired(_l(
+        "Entrez une date valide (AAAA-MM-JJ)."))])
+    kind = SelectField(_l("Type"), choices=choices(INTERVENTION_KIND_LABELS.items()),
+                       validators=[InputRequired(REQUIRED)])
+    subjects = CheckboxesField(_l("Sujets abordés"), validators=[DataRequired(_l(
+        "Choisissez au moins un sujet abordé."))])
+    minutes = IntegerField(_l("Temps consacré (minutes)"), validators=[
+        Optional(), NumberRange(0, 1440, _l("La durée doit être comprise entre 0 et 1440 "
+                                            "minutes."))])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
+    submit = SubmitField(_l("Enregistrer l'intervention"))
+
+
+class RemoveInterventionForm(Form):
+    version = VersionField(validators=[InputRequired(REQUIRED)])
+    reason = StringField(_l("Raison du retrait"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Retirer l'intervention"))
+
+
+class CaseloadFilterForm(Form):
+    """The caseload's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Recherche"), validators=[Optional(), Length(max=200)],
+                    render_kw={"placeholder": _l("Référence, titre ou promoteur")})
+    scope = SelectField(_l("Dossiers"), choices=choices([("mine", _l("Mes dossiers")),
+                                                         ("all", _l("Tous les dossiers"))]),
+                        validators=[Optional()])
+    state = SelectField(_l("Étape"), validators=[Optional()])
+    territory = SelectField(_l("Territoire"), validators=[Optional()])
+    sector = SelectField(_l("Secteur"), validators=[Optional()])
+    follow_up = SelectField(_l("Suivi"), choices=choices([("", _l("Tous")),
+                                                          ("overdue", _l("En retard")),
+                                                          ("week", _l("Dû cette semaine"))]),
+                            validators=[Optional()])
+    sort = SelectField(_l("Trier par"), choices=choices([
+        ("-updated", _l("Modifiés récemment")), ("reference", _l("Référence")),
+        ("follow_up", _l("Prochain suivi")), ("title", _l("Titre"))]), validators=[Optional()])
+    page = IntegerField(validators=[Optional(), NumberRange(1, 100000)])

@@ -1,0 +1,93 @@
+"""Logging, correcting and removing the interventions of a dossier."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from caseflow.auth.access import allow
+from caseflow.dossiers import choices, services
+from caseflow.dossiers.forms import InterventionForm, RemoveInterventionForm
+from caseflow.dossiers.models import Dossier, Intervention
+from caseflow.dossiers.views import STAFF, _conflict, _form_error, bp
+from caseflow.errors import Conflict, DomainError
+from caseflow.extensions import db
+
+
+def _intervention_or_404(dossier_id: int, intervention_id: int) -> Intervention:
+    intervention = db.session.get(Intervention, intervention_id)
+    if intervention is None or intervention.dossier_id != dossier_id:
+        abort(404)
+    return intervention
+
+
+@bp.route("/<int:dossier_id>/interventions/new", methods=["GET", "POST"])
+@allow(*STAFF)
+def new_intervention(dossier_id: int):
+    """Log a meeting, call, e-mail or workshop with the promoter group."""
+    dossier = db.session.get(Dossier, dossier_id) or abort(404)
+    form = InterventionForm(version=dossier.version, occurred_on=date.today())
+    choices.fill_intervention_form(form)
+    if form.validate_on_submit():
+        try:
+            services.add_intervention(dossier, current_user, form.version.data,
+                                      choices.intervention_fields(form))
+        except Conflict as error:
+            return _conflict(dossier_id, error)
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Intervention enregistrée."), "success")
+            return redirect(url_for("dossiers.show", dossier_id=dossier_id), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("dossiers/intervention.html", form=form, dossier=dossier,
+                           intervention=None), status
+
+
+@bp.route("/<int:dossier_id>/interventions/<int:intervention_id>/edit",
+          methods=["GET", "POST"])
+@allow(*STAFF)
+def edit_intervention(dossier_id: int, intervention_id: int):
+    """Correct an intervention."""
+    intervention = _intervention_or_404(dossier_id, intervention_id)
+    dossier = intervention.dossier
+    form = InterventionForm(obj=intervention, version=dossier.version,
+                            subjects=[s.code for s in intervention.subjects])
+    choices.fill_intervention_form(form)
+    if form.validate_on_submit():
+        try:
+            services.update_intervention(intervention, current_user, form.version.data,
+                                         choices.intervention_fields(form))
+        except Conflict as error:
+            return _conflict(dossier_id, error)
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Intervention corrigée."), "success")
+            return redirect(url_for("dossiers.show", dossier_id=dossier_id), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("dossiers/intervention.html", form=form, dossier=dossier,
+                           intervention=intervention), status
+
+
+@bp.route("/<int:dossier_id>/interventions/<int:intervention_id>/remove", methods=["POST"])
+@allow(*STAFF)
+def remove_intervention(dossier_id: int, intervention_id: int):
+    """Remove an intervention logged by mistake (the audit log keeps it)."""
+    intervention = _intervention_or_404(dossier_id, intervention_id)
+    form = RemoveInterventionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.remove_intervention(intervention, current_user, form.version.data,
+                                     form.reason.data or "")
+    except Conflict as error:
+        return _conflict(dossier_id, error)
+    db.session.commit()
+    flash(_("Intervention retirée; le journal en garde la trace."), "success")
+    return redirect(url_for("dossiers.show", dossier_id=dossier_id), 303)

@@ -1,0 +1,76 @@
+"""Reading dossiers: the caseload with its filters, and the dossier page's timeline."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import exists, or_, select
+
+from caseflow.audit.models import AuditEvent
+from caseflow.auth.models import User
+from caseflow.dossiers.models import Dossier, PromoterContact
+from caseflow.extensions import db
+from caseflow.reference.models import Sector, Territory
+
+SORTS = {
+    "-updated": (Dossier.updated_at.desc(), Dossier.id.desc()),
+    "reference": (Dossier.reference.asc(),),
+    "follow_up": (Dossier.next_follow_up.is_(None), Dossier.next_follow_up.asc(),
+                  Dossier.id.asc()),
+    "title": (Dossier.title.asc(), Dossier.id.asc()),
+}
+
+
+@dataclass
+class CaseloadFilters:
+    q: str = ""
+    scope: str = "mine"
+    state: str = ""
+    territory: str = ""
+    sector: str = ""
+    follow_up: str = ""
+    sort: str = "-updated"
+    page: int = 1
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def caseload(filters: CaseloadFilters, user: User, per_page: int, today: date | None = None):
+    """Return one page of the dossiers matching the filters."""
+    today = today or date.today()
+    query = select(Dossier)
+    if filters.scope == "mine":
+        query = query.where(Dossier.advisor_id == user.id)
+    if filters.state:
+        query = query.where(Dossier.state == filters.state)
+    if filters.territory:
+        query = query.join(Dossier.territory).where(Territory.code == filters.territory)
+    if filters.sector:
+        query = query.join(Dossier.sector).where(Sector.code == filters.sector)
+    if filters.follow_up == "overdue":
+        query = query.where(Dossier.next_follow_up < today)
+    elif filters.follow_up == "week":
+        query = query.where(Dossier.next_follow_up >= today,
+                            Dossier.next_follow_up <= today + timedelta(days=7))
+    if filters.q.strip():
+        pattern = f"%{_escape_like(filters.q.strip().lower())}%"
+        contact = exists().where(PromoterContact.dossier_id == Dossier.id,
+                                 PromoterContact.name.ilike(pattern, escape="\\"))
+        query = query.where(or_(Dossier.reference.ilike(pattern, escape="\\"),
+                                Dossier.title.ilike(pattern, escape="\\"),
+                                Dossier.promoter_name.ilike(pattern, escape="\\"),
+                                contact))
+    query = query.order_by(*SORTS.get(filters.sort, SORTS["-updated"]))
+    return db.paginate(query, page=filters.page, per_page=per_page, error_out=False,
+                       count=True)
+
+
+def timeline(dossier: Dossier) -> list[tuple[AuditEvent, str | None]]:
+    """Return the dossier's audit events, newest first, with the actor's name."""
+    rows = db.session.execute(
+        select(AuditEvent, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.dossier_id == dossier.id)
+        .order_by(AuditEvent.seq.desc()))
+    return [(event, name) for event, name in rows]
