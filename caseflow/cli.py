@@ -146,10 +146,14 @@ def create_user(email, role, organisation_code, full_name, locale) -> None:
 def demo() -> None:
     """Fill the database with a realistic demo hub (safe to run again)."""
     from caseflow.demo import DEMO_PASSWORD, load_demo
+    from caseflow.dossiers.demo import load_demo_dossiers
 
     users = load_demo()
+    db.session.flush()
+    dossiers = load_demo_dossiers()
     db.session.commit()
-    click.echo("Demo data ready. Demo logins (password for all: " + DEMO_PASSWORD + "):")
+    click.echo(f"Demo data ready ({dossiers} dossiers added). "
+               f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in users:
         where = f" - {user.organisation.name}" if user.organisation else ""
         click.echo(f"  {user.role:<12} {user.email}{where}")

@@ -1,0 +1,157 @@
+"""About sixty demo dossiers across the five MRCs, created through the services.
+
+Every dossier, intervention and transition goes through the same service functions as
+the interface, so the demo's audit trail is real. A fixed seed makes the demo identical
+from one install to the next.
+"""
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from caseflow.auth.models import User
+from caseflow.dossiers import services
+from caseflow.dossiers.models import Counter
+from caseflow.dossiers.services import ContactFields, DossierFields, InterventionFields
+from caseflow.extensions import db
+from caseflow.reference.models import (
+    LegalForm,
+    Origin,
+    PromoterGender,
+    Sector,
+    Stage,
+    Subject,
+    Territory,
+)
+
+MARKER = "demo-dossiers"
+DOSSIER_COUNT = 60
+
+PLACES = {
+    "arthabaska": ["Victoriaville", "Warwick", "Kingsey Falls", "Saint-Albert"],
+    "becancour": ["Bécancour", "Gentilly", "Saint-Pierre-les-Becquets", "Fortierville"],
+    "drummond": ["Drummondville", "Saint-Cyrille-de-Wendover", "Wickham", "Saint-Germain"],
+    "erable": ["Plessisville", "Princeville", "Lyster", "Laurierville"],
+    "nicolet-yamaska": ["Nicolet", "Pierreville", "Saint-Léonard-d'Aston", "Baie-du-Febvre"],
+}
+
+PROJECTS = {
+    "services-personnes": ["Coopérative de services à domicile", "Répit pour proches aidants",
+                           "Halte-garderie communautaire"],
+    "commerce-detail": ["Épicerie coopérative", "Friperie solidaire", "Magasin général"],
+    "emploi": ["Entreprise d'insertion en menuiserie", "Plateau de travail en récupération"],
+    "services-proximite": ["Dépanneur coopératif", "Transport collectif rural"],
+    "services-entreprises": ["Coopérative de travail en comptabilité",
+                             "Services informatiques partagés"],
+    "assurances": ["Mutuelle de prévention"],
+    "culture": ["Théâtre d'été", "Centre d'artistes autogéré", "Diffuseur de spectacles"],
+    "sante": ["Coopérative de santé", "Clinique de physiothérapie solidaire"],
+    "agriculture": ["Jardins collectifs", "Abattoir de proximité", "Serre communautaire"],
+    "numerique": ["Coopérative de développement web", "Laboratoire de fabrication numérique"],
+    "loisir": ["Centre de plein air", "Camp de jour communautaire", "Club de ski de fond"],
+}
+
+CONTACT_ROLES = ["Présidence du comité promoteur", "Secrétariat du conseil provisoire",
+                 "Direction générale", "Trésorerie du groupe"]
+
+# Paths through each workflow: (triggers in order, objectives served when a protocol).
+PATHS = {
+    "accompagnement": [
+        ["close"], ["refer"], ["refer", "return_to_reception"], ["start_constitution"],
+        ["start_constitution", "start_financing"], ["refer", "start_financing"],
+        ["refer", "start_financing", "start_follow_up"],
+        ["start_constitution", "start_financing", "start_follow_up", "close"],
+        ["refer", "close"], ["close", "reopen"], [],
+    ],
+    "protocole-nicolet-yamaska": [
+        [], ["analyse"], ["analyse", "accompany"], ["refer"], ["analyse", "close"],
+        ["accompany", "start_follow_up"], ["refer", "close"],
+    ],
+}
+PROTOCOL_OBJECTIVES = ["accueil-orientation", "analyse-besoins", "viabilite", "accompagnement",
+                       "plan-affaires", "documents-constitutifs", "outils-gestion"]
+OUTCOMES = ["formalise", "entreprise-traditionnelle", "travail-autonome",
+            "hors-economie-sociale", "ne-pas-formaliser", "accompagnement-complete"]
+NOTES = [
+    "Présentation des structures de l'économie sociale et des étapes de démarrage.",
+    "Revue du projet de charte et des règlements généraux avec le comité.",
+    "Discussion sur le montage financier et les programmes admissibles.",
+    "Appel de suivi : le groupe valide son intérêt avant la prochaine rencontre.",
+    "Envoi d'outils de gestion et d'un gabarit de plan d'affaires.",
+    "Préparation de l'assemblée de fondation.",
+]
+
+
+def _pick(items_by_code: dict, rng: random.Random, code: str | None = None):
+    return items_by_code[code] if code else rng.choice(list(items_by_code.values()))
+
+
+def _catalogue(model) -> dict:
+    return {item.code: item for item in db.session.scalars(select(model))}
+
+
+def load_demo_dossiers(today: date | None = None) -> int:
+    """Create the demo dossiers once; return how many were created."""
+    if db.session.get(Counter, MARKER) is not None:
+        return 0
+    today = today or date.today()
+    rng = random.Random(2026)
+    advisors = list(db.session.scalars(select(User).where(User.role == "advisor")
+                                       .order_by(User.email)))
+    coordinator = db.session.scalar(select(User).where(User.role == "coordinator")
+                                    .order_by(User.email))
+    if not advisors or coordinator is None:
+        return 0
+    lists = {model: _catalogue(model) for model in
+             (Territory, Sector, Stage, LegalForm, Origin, PromoterGender, Subject)}
+    start = date(today.year - 2 if today.month < 4 else today.year - 1, 4, 1)
+    span = (today - start).days
+    for number in range(DOSSIER_COUNT):
+        territory = list(PLACES)[number % len(PLACES)]
+        workflow = ("protocole-nicolet-yamaska" if territory == "nicolet-yamaska"
+                    else "accompagnement")
+        opened = start + timedelta(days=rng.randrange(max(span - 20, 1)))
+        _demo_dossier(rng, lists, advisors, coordinator, territory, workflow, opened, today)
+    db.session.add(Counter(name=MARKER, value=DOSSIER_COUNT))
+    db.session.flush()
+    return DOSSIER_COUNT
+
+
+def _demo_dossier(rng, lists, advisors, coordinator, territory, workflow, opened, today):
+    sector = _pick(lists[Sector], rng)
+    place = rng.choice(PLACES[territory])
+    title = f"{rng.choice(PROJECTS[sector.code])} de {place}"
+    advisor = rng.choice(advisors)
+    women, men = rng.randint(0, 5), rng.randint(0, 4)
+    gender = "les-deux" if women and men else ("homme" if men else "femme")
+    slug = "".join(c for c in place.lower() if c.isalnum())[:12]
+    fields = DossierFields(
+        title=title, promoter_name=f"Comité promoteur de {place}",
+        description=f"{title} : accompagnement du groupe promoteur dans son projet collectif.",
+        promoter_gender=lists[PromoterGender][gender], women_count=women, men_count=men,
+        territory=lists[Territory][territory], sector=sector,
+        stage=_pick(lists[Stage], rng), legal_form=_pick(lists[LegalForm], rng),
+        origin=_pick(lists[Origin], rng), advisor=advisor, opened_on=opened,
+        contacts=[ContactFields(rng.choice(CONTACT_ROLES), f"info@{slug}.exemple",
+                                f"819 555-{rng.randint(1000, 9999)}")],
+        objectives=(rng.sample(PROTOCOL_OBJECTIVES, rng.randint(1, 3))
+                    if workflow != "accompagnement" else []))
+    dossier = services.open_dossier(advisor, fields, workflow)
+    moment = opened
+    subjects = list(lists[Subject].values())
+    for _ in range(rng.randint(1, 4)):
+        moment = min(moment + timedelta(days=rng.randint(3, 40)), today)
+        services.add_intervention(dossier, advisor, dossier.version, InterventionFields(
+            occurred_on=moment, kind=rng.choice(["meeting", "call", "email", "meeting"]),
+            subjects=rng.sample(subjects, rng.randint(1, 3)),
+            minutes=rng.choice([30, 45, 60, 90, 120]), notes=rng.choice(NOTES)))
+    for trigger in rng.choice(PATHS[workflow]):
+        moment = min(moment + timedelta(days=rng.randint(5, 60)), today)
+        actor = coordinator if trigger == "reopen" else advisor
+        services.apply_transition(
+            dossier, actor, trigger, dossier.version, today=moment,
+            comment="Suivi consigné lors de la démonstration." if trigger in (
+                "refer", "return_to_reception", "return_to_accueil", "reopen") else "",
+            outcome=rng.choice(OUTCOMES) if trigger == "close" else None)
+        db.session.flush()
