@@ -6,6 +6,7 @@ import uuid
 from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from caseflow.extensions import db
@@ -48,6 +49,7 @@ def init_app(app) -> None:
     app.before_request(_assign_request_id)
     app.after_request(_add_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(StaleDataError, _stale_data)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
 
@@ -88,6 +90,12 @@ def _csrf_error(error: CSRFError):
     db.session.rollback()
     return render_error(400, str(_l("Le formulaire a expiré ou n'est pas valide. Rechargez la "
                                     "page et soumettez-le de nouveau.")))
+
+
+def _stale_data(error: StaleDataError):
+    # Someone else's change reached the database first: nothing of this request was kept.
+    db.session.rollback()
+    return render_error(409)
 
 
 def _http_error(error: HTTPException):

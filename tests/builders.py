@@ -56,3 +56,70 @@ def logout(client):
     """Log a client out through the logout button."""
     token = csrf_token(client, "/")
     return client.post("/logout", data={"csrf_token": token})
+
+
+def dossier_fields(**overrides):
+    """Return valid dossier fields, with reference values looked up by code."""
+    from caseflow.dossiers.services import ContactFields, DossierFields
+    from caseflow.reference.models import (
+        LegalForm,
+        Origin,
+        PromoterGender,
+        Sector,
+        Stage,
+        Territory,
+    )
+
+    def item(model, code):
+        return db.session.scalar(select(model).where(model.code == code))
+
+    values = {
+        "title": "Épicerie coopérative de Gentilly",
+        "promoter_name": "Comité promoteur de Gentilly",
+        "promoter_gender": item(PromoterGender, overrides.pop("gender", "femme")),
+        "territory": item(Territory, overrides.pop("territory_code", "becancour")),
+        "sector": item(Sector, overrides.pop("sector_code", "commerce-detail")),
+        "stage": item(Stage, "predemarrage"),
+        "legal_form": item(LegalForm, "cooperative"),
+        "origin": item(Origin, "direct"),
+        "women_count": 3,
+        "men_count": 1,
+        "contacts": [ContactFields("Présidence du comité", "comite@gentilly.exemple")],
+    }
+    values.update(overrides)
+    return DossierFields(**values)
+
+
+def make_dossier(actor, workflow: str = "accompagnement", **overrides):
+    """Open and commit a dossier through the service layer."""
+    from caseflow.dossiers.services import open_dossier
+
+    fields = dossier_fields(advisor=overrides.pop("advisor", actor), **overrides)
+    dossier = open_dossier(actor, fields, workflow)
+    db.session.commit()
+    return dossier
+
+
+def add_intervention(dossier, actor, subjects=("info-programmes",), **overrides):
+    """Log and commit an intervention through the service layer."""
+    from datetime import date
+
+    from caseflow.dossiers.services import InterventionFields
+    from caseflow.dossiers.services import add_intervention as add
+    from caseflow.reference.models import Subject
+
+    fields = InterventionFields(
+        occurred_on=overrides.pop("occurred_on", date.today()),
+        kind=overrides.pop("kind", "meeting"),
+        subjects=list(db.session.scalars(select(Subject).where(Subject.code.in_(subjects)))),
+        minutes=overrides.pop("minutes", 60), notes=overrides.pop("notes", ""))
+    intervention = add(dossier, actor, dossier.version, fields)
+    db.session.commit()
+    return intervention
+
+
+def page_text(response) -> str:
+    """Return a page's text as a person reads it (HTML entities decoded)."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))

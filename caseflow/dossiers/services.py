@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.audit.services import record
 from caseflow.auth.models import User
@@ -86,10 +87,22 @@ def _snapshot(dossier: Dossier) -> dict:
     return values
 
 
+def _conflict() -> Conflict:
+    return Conflict(_("Ce dossier a été modifié par quelqu'un d'autre pendant que vous le "
+                      "consultiez. Rien n'a été enregistré."))
+
+
 def _check_version(dossier: Dossier, expected_version: int | None) -> None:
     if expected_version is not None and dossier.version != expected_version:
-        raise Conflict(_("Ce dossier a été modifié par quelqu'un d'autre pendant que vous le "
-                         "consultiez. Rien n'a été enregistré."))
+        raise _conflict()
+
+
+def _write() -> None:
+    """Flush now, so a concurrent change to the same dossier is a conflict, not a crash."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise _conflict() from None
 
 
 def load_for_update(dossier_id: int) -> Dossier:
@@ -182,6 +195,7 @@ def update_dossier(dossier: Dossier, actor: User, expected_version: int | None,
         action = "dossier.assigned" if set(changes) == {"advisor"} else "dossier.updated"
         record(action, "dossier", dossier.id, actor=actor, dossier_id=dossier.id,
                changes=changes)
+        _write()
     return changes
 
 
@@ -238,6 +252,7 @@ def apply_transition(dossier: Dossier, actor: User, trigger: str, expected_versi
     changes["trigger"] = trigger
     record("dossier.transition", "dossier", dossier.id, actor=actor, dossier_id=dossier.id,
            changes=changes, reason=comment or None)
+    _write()
     return transition
 
 
@@ -270,7 +285,7 @@ def add_intervention(dossier: Dossier, actor: User, expected_version: int | None
                                 subjects=list(fields.subjects))
     db.session.add(intervention)
     dossier.touch()
-    db.session.flush()
+    _write()
     after = _intervention_snapshot(intervention)
     record("intervention.added", "intervention", intervention.id, actor=actor,
            dossier_id=dossier.id, changes={name: [None, value] for name, value in after.items()})
@@ -295,6 +310,7 @@ def update_intervention(intervention: Intervention, actor: User, expected_versio
         dossier.touch()
         record("intervention.edited", "intervention", intervention.id, actor=actor,
                dossier_id=dossier.id, changes=changes)
+        _write()
     return changes
 
 

@@ -1,0 +1,123 @@
+"""The audit log: append-only in the database, and a hash chain that shows any tampering."""
+
+import pytest
+from sqlalchemy import func, select, text
+
+from caseflow.audit.models import AuditEvent
+from caseflow.dossiers import services
+from tests.builders import add_intervention, make_dossier, page_text
+
+
+def _tamper(db, *statements):
+    """Run raw SQL behind the app's back, with the append-only triggers out of the way."""
+    dialect = db.engine.dialect.name
+    with db.engine.begin() as connection:
+        if dialect == "postgresql":
+            connection.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+        else:
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_event_no_update"))
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
+        for statement in statements:
+            connection.execute(text(statement))
+        if dialect == "postgresql":
+            connection.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
+
+
+@pytest.fixture
+def history(db, advisor):
+    """A dossier with a few changes, so the chain has several events."""
+    dossier = make_dossier(advisor)
+    add_intervention(dossier, advisor)
+    add_intervention(dossier, advisor, subjects=("gouvernance",))
+    services.apply_transition(dossier, advisor, "refer", dossier.version, comment="MRC")
+    db.session.commit()
+    return dossier
+
+
+def verify(runner):
+    return runner.invoke(args=["audit", "verify"])
+
+
+def test_intact_chain_verifies(runner, history):
+    result = verify(runner)
+    assert result.exit_code == 0, result.output
+    assert "4 events verified" in result.output
+
+
+def test_every_event_carries_actor_time_and_request(db, history, advisor):
+    events = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
+    assert [e.action for e in events] == ["dossier.created", "intervention.added",
+                                          "intervention.added", "dossier.transition"]
+    assert all(e.actor_id == advisor.id and e.actor_role == "advisor" for e in events)
+    assert all(e.occurred_at.tzinfo is not None and e.request_id for e in events)
+    assert events[-1].changes["state"] == ["reception", "referral"]
+    assert events[-1].reason == "MRC"
+
+
+def test_the_database_refuses_updates_and_deletes(db, history):
+    for statement in ["UPDATE audit_event SET reason = 'réécrit' WHERE seq = 1",
+                      "DELETE FROM audit_event WHERE seq = 1"]:
+        with pytest.raises(Exception, match="append-only"):
+            with db.engine.begin() as connection:
+                connection.execute(text(statement))
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 4
+
+
+def test_an_edited_row_is_named(db, runner, history):
+    _tamper(db, "UPDATE audit_event SET reason = 'réécrit' WHERE seq = 2")
+    result = verify(runner)
+    assert result.exit_code != 0
+    assert "sequence 2" in result.output and "edited" in result.output
+
+
+def test_a_deleted_row_is_named(db, runner, history):
+    _tamper(db, "DELETE FROM audit_event WHERE seq = 3")
+    result = verify(runner)
+    assert result.exit_code != 0 and "sequence 3" in result.output
+
+
+def test_a_deleted_last_row_is_noticed(db, runner, history):
+    _tamper(db, "DELETE FROM audit_event WHERE seq = 4")
+    result = verify(runner)
+    assert result.exit_code != 0 and "sequence 4" in result.output
+
+
+def test_reordered_rows_are_named(db, runner, history):
+    _tamper(db, "UPDATE audit_event SET seq = 100 WHERE seq = 2",
+            "UPDATE audit_event SET seq = 2 WHERE seq = 3",
+            "UPDATE audit_event SET seq = 3 WHERE seq = 100")
+    result = verify(runner)
+    assert result.exit_code != 0 and "sequence 2" in result.output
+
+
+def test_an_inserted_row_is_named(db, runner, history):
+    _tamper(db, "UPDATE audit_event SET seq = seq + 1000 WHERE seq >= 3",
+            "UPDATE audit_event SET seq = seq - 999 WHERE seq >= 1000")
+    row = db.session.scalar(select(AuditEvent).where(AuditEvent.seq == 2))
+    _tamper(db, "INSERT INTO audit_event (seq, occurred_at, actor_role, action, entity_type, "
+                "changes, previous_hash, hash) VALUES (3, '2026-01-01 00:00:00', 'advisor', "
+                f"'dossier.updated', 'dossier', '{{}}', '{row.hash}', '{'0' * 64}')")
+    result = verify(runner)
+    assert result.exit_code != 0 and "sequence 3" in result.output
+
+
+def test_the_demo_data_verifies(runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    result = verify(runner)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_forged_chain_without_the_key_does_not_verify(app, db, runner, history):
+    app.config["AUDIT_KEY"] = "another key that was never used"
+    result = verify(runner)
+    assert result.exit_code != 0 and "sequence 1" in result.output
+
+
+def test_the_coordinator_reads_the_log(coordinator_client, history):
+    page = page_text(coordinator_client.get("/audit/"))
+    assert "Journal d'audit" in page and "Changement d'étape" in page
+
+
+def test_advisors_and_partners_cannot_read_the_log(advisor_client, partner_client):
+    assert advisor_client.get("/audit/").status_code == 403
+    assert partner_client.get("/audit/").status_code == 403
