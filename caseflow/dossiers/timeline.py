@@ -31,6 +31,7 @@ FIELD_LABELS = {
     "state": _l("Étape"),
     "next_follow_up": _l("Prochain suivi"),
     "outcome": _l("Bilan"),
+    "comment": _l("Commentaire"),
     "workflow": _l("Parcours"),
     "occurred_on": _l("Date"),
     "kind": _l("Type"),
