@@ -35,8 +35,10 @@ def test_every_interface_message_has_an_english_translation():
 
 def test_compiled_catalog_matches_its_source():
     def entries(catalog) -> dict:
-        return {m.id: tuple(m.string) if isinstance(m.string, list | tuple) else m.string
-                for m in catalog if m.id}
+        def plain(value):
+            return tuple(value) if isinstance(value, list | tuple) else value
+
+        return {plain(m.id): plain(m.string) for m in catalog if m.id}
 
     with open(CATALOG / "messages.po", "rb") as handle:
         source = entries(read_po(handle))
