@@ -38,14 +38,17 @@ def verify(runner):
     return runner.invoke(args=["audit", "verify"])
 
 
-def test_intact_chain_verifies(runner, history):
+def test_intact_chain_verifies(db, runner, history):
     result = verify(runner)
     assert result.exit_code == 0, result.output
-    assert "4 events verified" in result.output
+    total = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert total == 5  # the account, the dossier, two interventions, one transition
+    assert f"{total} events verified" in result.output
 
 
 def test_every_event_carries_actor_time_and_request(db, history, advisor):
-    events = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
+    events = list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.dossier_id == history.id).order_by(AuditEvent.seq)))
     assert [e.action for e in events] == ["dossier.created", "intervention.added",
                                           "intervention.added", "dossier.transition"]
     assert all(e.actor_id == advisor.id and e.actor_role == "advisor" for e in events)
@@ -60,7 +63,7 @@ def test_the_database_refuses_updates_and_deletes(db, history):
         with pytest.raises(Exception, match="append-only"):
             with db.engine.begin() as connection:
                 connection.execute(text(statement))
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 4
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 5
 
 
 def test_an_edited_row_is_named(db, runner, history):
@@ -77,9 +80,9 @@ def test_a_deleted_row_is_named(db, runner, history):
 
 
 def test_a_deleted_last_row_is_noticed(db, runner, history):
-    _tamper(db, "DELETE FROM audit_event WHERE seq = 4")
+    _tamper(db, "DELETE FROM audit_event WHERE seq = 5")
     result = verify(runner)
-    assert result.exit_code != 0 and "sequence 4" in result.output
+    assert result.exit_code != 0 and "sequence 5" in result.output
 
 
 def test_reordered_rows_are_named(db, runner, history):

@@ -32,7 +32,7 @@ def toggle_active(user_id: int):
     if user.id == current_user.id:
         flash(_("Vous ne pouvez pas désactiver votre propre compte."), "danger")
         return redirect(url_for("admin.users"), 303)
-    services.set_active(user, not user.active)
+    services.set_active(user, not user.active, current_user)
     db.session.commit()
     if user.active:
         flash(_("Compte réactivé : %(email)s.", email=user.email), "success")

@@ -4,6 +4,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from caseflow.audit.services import record
 from caseflow.auth.models import LOCALES, ROLES, LoginAttempt, User
 from caseflow.auth.passwords import (
     dummy_verify,
@@ -36,7 +37,8 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(email: str, full_name: str, role: str, password: str,
-                organisation: Organisation | None = None, locale: str | None = None) -> User:
+                organisation: Organisation | None = None, locale: str | None = None,
+                actor: User | None = None) -> User:
     """Create an account after checking its role, organisation and password."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
@@ -60,6 +62,10 @@ def create_user(email: str, full_name: str, role: str, password: str,
                 password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
+    record("user.created", "user", user.id, actor=actor, changes={
+        "email": [None, user.email], "full_name": [None, user.full_name],
+        "role": [None, user.role],
+        "organisation": [None, organisation.code if organisation else None]})
     return user
 
 
@@ -107,22 +113,28 @@ def change_password(user: User, current: str, new: str) -> None:
         raise DomainError(problem, "new_password")
     user.password_hash = hash_password(new)
     user.rotate_session_token()
+    record("user.password_changed", "user", user.id, actor=user)
 
 
-def set_password(user: User, new: str) -> None:
+def set_password(user: User, new: str, actor: User | None = None) -> None:
     """Set a user's password (administration) and end every session of theirs."""
     problem = password_problem(new, user.email)
     if problem:
         raise DomainError(problem, "password")
     user.password_hash = hash_password(new)
     user.rotate_session_token()
+    record("user.password_set", "user", user.id, actor=actor)
 
 
-def set_active(user: User, active: bool) -> None:
+def set_active(user: User, active: bool, actor: User | None = None) -> None:
     """Activate or deactivate an account; deactivation ends its sessions."""
+    if user.active == active:
+        return
     user.active = active
     if not active:
         user.rotate_session_token()
+    record("user.reactivated" if active else "user.deactivated", "user", user.id, actor=actor,
+           changes={"active": [not active, active]})
 
 
 def set_locale(user: User, locale: str) -> None:

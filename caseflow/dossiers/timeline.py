@@ -10,6 +10,11 @@ ACTION_LABELS = {
     "intervention.added": _l("Intervention consignée"),
     "intervention.edited": _l("Intervention corrigée"),
     "intervention.removed": _l("Intervention retirée"),
+    "user.created": _l("Compte créé"),
+    "user.deactivated": _l("Compte désactivé"),
+    "user.reactivated": _l("Compte réactivé"),
+    "user.password_changed": _l("Mot de passe changé"),
+    "user.password_set": _l("Mot de passe remplacé"),
 }
 
 FIELD_LABELS = {
