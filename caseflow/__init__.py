@@ -18,7 +18,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     from caseflow.auth.views import bp as auth_bp
     from caseflow.database import engine_options
     from caseflow.dossiers import interventions, workflows  # noqa: F401 (interventions: routes)
+    from caseflow.documents.views import bp as documents_bp
     from caseflow.dossiers.views import bp as dossiers_bp
+    from caseflow.financing.views import bp as financing_bp
     from caseflow.dossiers.workflow_views import bp as workflows_bp
     from caseflow.extensions import bootstrap, csrf, db, login_manager, migrate
     from caseflow.home.views import bp as home_bp
@@ -50,6 +52,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     app.before_request(sessions.expire_stale_session)
     app.before_request(access.enforce_access)
-    for blueprint in (auth_bp, home_bp, admin_bp, dossiers_bp, workflows_bp, audit_bp):
+    for blueprint in (auth_bp, home_bp, admin_bp, dossiers_bp, documents_bp, financing_bp,
+                      workflows_bp, audit_bp):
         app.register_blueprint(blueprint)
     return app

@@ -40,7 +40,9 @@ class Defaults:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=60)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    UPLOAD_FOLDER = None  # instance/uploads when left unset
+    MAX_CONTENT_LENGTH = None  # the upload limit plus room for the form's other fields
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     LOGIN_THROTTLE_ACCOUNT_LIMIT = 5
     LOGIN_THROTTLE_ADDRESS_LIMIT = 30
@@ -58,7 +60,11 @@ def load(app: Flask, overrides: Mapping | None) -> None:
     for variable, key in ENVIRONMENT.items():
         if variable in os.environ:
             app.config[key] = _parse(os.environ[variable])
+    if os.environ.get("CASEFLOW_UPLOAD_MAX_MB", "").isdigit():
+        app.config["UPLOAD_MAX_BYTES"] = int(os.environ["CASEFLOW_UPLOAD_MAX_MB"]) * 1024 * 1024
     app.config.update(overrides or {})
+    if not app.config.get("MAX_CONTENT_LENGTH"):
+        app.config["MAX_CONTENT_LENGTH"] = app.config["UPLOAD_MAX_BYTES"] + 256 * 1024
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = _default_database(app)
     if not app.config.get("SECRET_KEY"):

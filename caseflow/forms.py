@@ -2,7 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
+
+from caseflow.money import AmountError, format_amount, parse_amount
 
 
 class Form(FlaskForm):
@@ -21,3 +24,23 @@ class Form(FlaskForm):
 def choices(pairs) -> list[SelectChoice]:
     """Return select options from (value, label) pairs."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+class AmountField(StringField):
+    """An amount in dollars, typed the Québec way (12 500,50 $) or plainly (12500.50)."""
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = parse_amount(valuelist[0])
+            except AmountError:
+                self.data = None
+                raise ValueError(str(_l(
+                    "Montant invalide : entrez un montant positif, par exemple 12 500,50 $."
+                ))) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_amount(self.data).replace("\u00a0$", "") if self.data is not None else ""

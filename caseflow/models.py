@@ -2,6 +2,7 @@
 
 from caseflow.audit.models import AuditEvent, AuditHead
 from caseflow.auth.models import LoginAttempt, User
+from caseflow.documents.models import Attachment, DocumentKind, DossierDocument
 from caseflow.dossiers.models import (
     Counter,
     Dossier,
@@ -10,6 +11,7 @@ from caseflow.dossiers.models import (
     PromoterContact,
     intervention_subject,
 )
+from caseflow.financing.models import FinancingLine
 from caseflow.reference.models import (
     REFERENCE_LISTS,
     Fund,
@@ -24,6 +26,7 @@ from caseflow.reference.models import (
 )
 
 __all__ = [
+    "Attachment", "DocumentKind", "DossierDocument", "FinancingLine",
     "AuditEvent", "AuditHead", "Counter", "Dossier", "DossierObjective", "Intervention",
     "PromoterContact", "intervention_subject",
     "REFERENCE_LISTS", "Fund", "LegalForm", "LoginAttempt", "Organisation", "Origin",

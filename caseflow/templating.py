@@ -6,6 +6,12 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from caseflow.auth.access import has_role
+from caseflow.money import format_amount
+
+STATUS_CLASSES = {
+    "todo": "text-bg-light border", "draft": "text-bg-info", "review": "text-bg-warning",
+    "validated": "text-bg-success", "not_applicable": "text-bg-secondary",
+}
 
 ROLE_LABELS = {
     "advisor": _l("Conseiller ou conseillère"),
@@ -24,6 +30,20 @@ def init_app(app) -> None:
     app.context_processor(_globals)
     app.add_template_filter(_local_time, "local_time")
     app.add_template_filter(_day, "day")
+    app.add_template_filter(_money, "money")
+
+
+def _money(value) -> str:
+    """Show an amount the Québec way: 94 115 $, 65 560,28 $."""
+    return format_amount(value) if value is not None else ""
+
+
+def _file_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} o"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} Ko"
+    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 def _local_time(value) -> str:
@@ -43,7 +63,9 @@ def _current_locale() -> str:
 
 def _globals() -> dict:
     from caseflow.auth.forms import LanguageForm, LogoutForm
+    from caseflow.documents.forms import STATUS_LABELS
     from caseflow.dossiers.forms import INTERVENTION_KIND_LABELS
+    from caseflow.financing.forms import DECISION_LABELS
     from caseflow.dossiers.timeline import action_label, field_label
     from caseflow.dossiers.workflows import definition, engine, label
 
@@ -53,6 +75,10 @@ def _globals() -> dict:
         "action_label": action_label,
         "field_label": field_label,
         "has_role": has_role,
+        "file_size": _file_size,
+        "document_status": lambda status: STATUS_LABELS.get(status, status),
+        "document_status_class": lambda status: STATUS_CLASSES.get(status, "text-bg-light"),
+        "decision_label": lambda decision: DECISION_LABELS.get(decision, decision),
         "intervention_kind": lambda kind: INTERVENTION_KIND_LABELS.get(kind, kind),
         "today_date": date.today,
         "workflow_definition": definition,

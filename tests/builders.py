@@ -80,7 +80,7 @@ def dossier_fields(**overrides):
         "territory": item(Territory, overrides.pop("territory_code", "becancour")),
         "sector": item(Sector, overrides.pop("sector_code", "commerce-detail")),
         "stage": item(Stage, "predemarrage"),
-        "legal_form": item(LegalForm, "cooperative"),
+        "legal_form": item(LegalForm, overrides.pop("legal_form_code", "cooperative")),
         "origin": item(Origin, "direct"),
         "women_count": 3,
         "men_count": 1,

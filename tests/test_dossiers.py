@@ -129,6 +129,7 @@ def test_every_transition_through_the_service_for_each_role(db, workflow):
         for source in transition.sources:
             for role, user in staff.items():
                 dossier = make_dossier(staff["advisor"], workflow,
+                                       legal_form_code="non-constituee",
                                        objectives=["accueil-orientation"]
                                        if definition.objectives else [])
                 add_intervention(dossier, staff["advisor"])
@@ -306,7 +307,11 @@ def test_caseload_follow_up_filters(advisor_client, db, advisor):
     assert "Suivi cette semaine" in week and "Suivi en retard" not in week
 
 
-def test_partners_do_not_see_dossiers_yet(partner_client, db, advisor):
+def test_a_partner_gets_the_same_404_for_an_existing_dossier_as_for_a_missing_one(
+        partner_client, db, advisor):
     dossier = make_dossier(advisor)
     assert partner_client.get("/dossiers/").status_code == 403
-    assert partner_client.get(f"/dossiers/{dossier.id}").status_code == 403
+    existing = partner_client.get(f"/dossiers/{dossier.id}")
+    missing = partner_client.get("/dossiers/999999")
+    assert existing.status_code == missing.status_code == 404
+    assert dossier.title not in page_text(existing)

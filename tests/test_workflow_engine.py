@@ -32,6 +32,7 @@ class Dossier:
     state: str
     interventions: list = dataclasses.field(default_factory=lambda: ["first meeting"])
     protocol_objectives: set = dataclasses.field(default_factory=lambda: {"accueil-orientation"})
+    missing_constitution_documents: list = dataclasses.field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +166,17 @@ def test_close_waits_for_its_guards(engine, workflow, empty, reason):
     assert engine.refusal(dossier, advisor, "close") is None
     assert engine.fire(dossier, advisor, "close").dest == "closed"
     assert dossier.state == "closed"
+
+
+def test_financing_waits_for_the_constitution_documents(engine):
+    dossier = Dossier("accompagnement", "constitution",
+                      missing_constitution_documents=["Charte", "Règlements généraux"])
+    refusal = engine.refusal(dossier, Actor("advisor"), "start_financing")
+    assert refusal.reason == "guard"
+    assert refusal.text() == ("Documents constitutifs à valider d'abord : "
+                              "Charte, Règlements généraux.")
+    dossier.missing_constitution_documents = []
+    assert engine.fire(dossier, Actor("advisor"), "start_financing").dest == "financing"
 
 
 def test_options_hide_what_the_role_may_never_do(engine):

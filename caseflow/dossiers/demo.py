@@ -7,6 +7,7 @@ from one install to the next.
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -15,7 +16,9 @@ from caseflow.dossiers import services
 from caseflow.dossiers.models import Counter
 from caseflow.dossiers.services import ContactFields, DossierFields, InterventionFields
 from caseflow.extensions import db
+from caseflow.documents.models import DocumentKind
 from caseflow.reference.models import (
+    Fund,
     LegalForm,
     Origin,
     PromoterGender,
@@ -104,7 +107,8 @@ def load_demo_dossiers(today: date | None = None) -> int:
     if not advisors or coordinator is None:
         return 0
     lists = {model: _catalogue(model) for model in
-             (Territory, Sector, Stage, LegalForm, Origin, PromoterGender, Subject)}
+             (Territory, Sector, Stage, LegalForm, Origin, PromoterGender, Subject, Fund,
+              DocumentKind)}
     start = date(today.year - 2 if today.month < 4 else today.year - 1, 4, 1)
     span = (today - start).days
     for number in range(DOSSIER_COUNT):
@@ -149,9 +153,91 @@ def _demo_dossier(rng, lists, advisors, coordinator, territory, workflow, opened
     for trigger in rng.choice(PATHS[workflow]):
         moment = min(moment + timedelta(days=rng.randint(5, 60)), today)
         actor = coordinator if trigger == "reopen" else advisor
+        if trigger == "start_constitution":
+            _start_documents(dossier, advisor, lists, rng, moment)
+        if trigger == "start_financing":
+            _complete_documents(dossier, advisor, lists, moment)
         services.apply_transition(
             dossier, actor, trigger, dossier.version, today=moment,
             comment="Suivi consigné lors de la démonstration." if trigger in (
                 "refer", "return_to_reception", "return_to_accueil", "reopen") else "",
             outcome=rng.choice(OUTCOMES) if trigger == "close" else None)
         db.session.flush()
+        if trigger == "start_financing":
+            _apply_for_financing(dossier, advisor, lists, rng, moment)
+    _decide_financing(dossier, advisor, rng, today)
+
+
+def _upload(dossier, advisor, kind, name: str, lines: list[str]) -> None:
+    from flask import current_app
+
+    from caseflow.documents import services as documents
+    from caseflow.documents.demo import tiny_pdf
+    from caseflow.documents.views import upload_folder
+
+    documents.attach(dossier, advisor, dossier.version, kind, name, tiny_pdf(*lines),
+                     upload_folder(), current_app.config["UPLOAD_MAX_BYTES"])
+
+
+def _start_documents(dossier, advisor, lists, rng, moment) -> None:
+    """Receive first drafts of the charter and by-laws."""
+    for code in ("charte", "reglements-generaux"):
+        kind = lists[DocumentKind][code]
+        _upload(dossier, advisor, kind, f"{code}-projet.pdf",
+                [kind.label_fr, dossier.title, f"Projet reçu le {moment.isoformat()}"])
+
+
+def _complete_documents(dossier, advisor, lists, moment) -> None:
+    """Validate what the legal form requires, as the advisor would before financing."""
+    from caseflow.documents import services as documents
+
+    for kind in lists[DocumentKind].values():
+        if dossier.legal_form.code in kind.required_for:
+            item = next((i for i in dossier.documents if i.kind_id == kind.id), None)
+            if item is None or not item.attachments:
+                _upload(dossier, advisor, kind, f"{kind.code}.pdf",
+                        [kind.label_fr, dossier.title, "Version adoptée"])
+            documents.set_status(dossier, advisor, dossier.version, kind, "validated", None)
+    plan = lists[DocumentKind]["plan-affaires"]
+    documents.set_status(dossier, advisor, dossier.version, plan, "review",
+                         moment + timedelta(days=30))
+
+
+def _mrc_of(dossier):
+    from caseflow.reference.models import Organisation
+
+    return db.session.scalar(select(Organisation).where(
+        Organisation.kind == "mrc", Organisation.territory_id == dossier.territory_id))
+
+
+def _apply_for_financing(dossier, advisor, lists, rng, moment) -> None:
+    """Apply to the MRC's dedicated fund and, sometimes, to the local investment fund."""
+    from caseflow.financing import services as financing
+
+    funds = [("fdt-es", rng.randrange(10_000, 40_000, 500))]
+    if rng.random() < 0.4:
+        funds.append(("fli", rng.randrange(15_000, 60_000, 1000)))
+    for code, amount in funds:
+        financing.add_line(dossier, advisor, dossier.version, financing.FinancingFields(
+            fund=lists[Fund][code], organisation=_mrc_of(dossier), decision="pending",
+            amount_requested=Decimal(amount), investment=Decimal(0)))
+
+
+def _decide_financing(dossier, advisor, rng, today) -> None:
+    """Record the MRC's decisions on dossiers that moved past financing."""
+    from caseflow.financing import services as financing
+
+    if dossier.state not in ("follow_up", "closed"):
+        return
+    for line in list(dossier.financing_lines):
+        authorised = rng.random() < 0.8
+        decided_on = min(dossier.opened_on + timedelta(days=rng.randint(60, 200)), today)
+        financing.update_line(line, dossier, advisor, dossier.version, financing.FinancingFields(
+            fund=line.fund, organisation=line.organisation, amount_requested=line.amount_requested,
+            decision="authorised" if authorised else "refused",
+            amount_authorised=(line.amount_requested * Decimal(rng.choice([1, 1, 0.8, 0.6]))
+                               ).quantize(Decimal("1")) if authorised else None,
+            decided_on=decided_on,
+            investment=Decimal(rng.randrange(60_000, 600_000, 5000)) if authorised else Decimal(0),
+            jobs_created=rng.randint(0, 4) if authorised else 0,
+            jobs_maintained=rng.randint(0, 6) if authorised else 0))

@@ -10,7 +10,8 @@ from caseflow.auth.access import allow
 from caseflow.dossiers import choices, services
 from caseflow.dossiers.forms import InterventionForm, RemoveInterventionForm
 from caseflow.dossiers.models import Dossier, Intervention
-from caseflow.dossiers.views import STAFF, _conflict, _form_error, bp
+from caseflow.dossiers.access import STAFF, visible_dossier
+from caseflow.dossiers.views import _conflict, _form_error, bp
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
 
@@ -26,7 +27,7 @@ def _intervention_or_404(dossier_id: int, intervention_id: int) -> Intervention:
 @allow(*STAFF)
 def new_intervention(dossier_id: int):
     """Log a meeting, call, e-mail or workshop with the promoter group."""
-    dossier = db.session.get(Dossier, dossier_id) or abort(404)
+    dossier = visible_dossier(dossier_id, current_user)
     form = InterventionForm(version=dossier.version, occurred_on=date.today())
     choices.fill_intervention_form(form)
     if form.validate_on_submit():

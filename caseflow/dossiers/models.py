@@ -92,11 +92,22 @@ class Dossier(db.Model):
         order_by="(Intervention.occurred_on.desc(), Intervention.id.desc())")
     objectives: Mapped[list["DossierObjective"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="DossierObjective.code")
+    documents: Mapped[list["DossierDocument"]] = relationship(  # noqa: F821
+        lazy="selectin", order_by="DossierDocument.id")
+    financing_lines: Mapped[list["FinancingLine"]] = relationship(  # noqa: F821
+        lazy="selectin", order_by="FinancingLine.id")
 
     @property
     def protocol_objectives(self) -> list[str]:
         """Codes of the protocol objectives this dossier served."""
         return [objective.code for objective in self.objectives]
+
+    @property
+    def missing_constitution_documents(self) -> list[str]:
+        """Labels of the documents this dossier's legal form requires, not yet done."""
+        from caseflow.documents.checklist import missing_required
+
+        return missing_required(self)
 
     def touch(self) -> None:
         """Mark the dossier changed, so its version moves when a part of it is written."""

@@ -5,7 +5,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from caseflow.auth.access import allow
+from caseflow.auth.access import EVERYONE, allow
+from caseflow.documents.checklist import checklist
+from caseflow.dossiers.access import STAFF, visible_dossier
+from caseflow.financing.services import totals as financing_totals
 from caseflow.dossiers import choices, queries, services
 from caseflow.dossiers.forms import (
     CaseloadFilterForm,
@@ -22,7 +25,6 @@ from caseflow.http import request_id
 from caseflow.reference.models import Sector, Territory
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
-STAFF = ("advisor", "coordinator")
 
 
 def _language() -> str | None:
@@ -31,7 +33,7 @@ def _language() -> str | None:
 
 
 def _dossier_or_404(dossier_id: int) -> Dossier:
-    return db.session.get(Dossier, dossier_id) or abort(404)
+    return visible_dossier(dossier_id, current_user)
 
 
 def _conflict(dossier_id: int, error: Conflict):
@@ -104,7 +106,7 @@ def new():
 
 
 @bp.route("/<int:dossier_id>")
-@allow(*STAFF)
+@allow(*EVERYONE)
 def show(dossier_id: int):
     """Show a dossier: its facts, the actions open now, interventions and timeline."""
     dossier = _dossier_or_404(dossier_id)
@@ -112,7 +114,9 @@ def show(dossier_id: int):
     actions = engine().options(dossier, services.actor_of(current_user), language=_language())
     return render_template("dossiers/show.html", dossier=dossier, definition=workflow,
                            actions=actions, timeline=queries.timeline(dossier),
-                           remove_form=RemoveInterventionForm(version=dossier.version))
+                           remove_form=RemoveInterventionForm(version=dossier.version),
+                           checklist=checklist(dossier),
+                           financing_totals=financing_totals(dossier.financing_lines))
 
 
 @bp.route("/<int:dossier_id>/edit", methods=["GET", "POST"])

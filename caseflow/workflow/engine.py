@@ -170,7 +170,9 @@ class Engine:
         for name in transition.guards:
             reason = self._guards[name](dossier)
             if reason is not None:
-                return Refusal(transition.trigger, GUARD, reason, {})
+                # A guard may name what is missing: (msgid, params) instead of a bare msgid.
+                message, params = reason if isinstance(reason, tuple) else (reason, {})
+                return Refusal(transition.trigger, GUARD, message, dict(params))
         return None
 
 

@@ -1,12 +1,13 @@
 """Named preconditions on a dossier, referred to by name from workflow definitions.
 
 A guard receives the dossier and returns None when satisfied, or the reason it refuses as
-a French message template (a gettext msgid the interface translates). Guards only read.
+a French message template (a gettext msgid the interface translates), alone or with the
+values that fill its placeholders. Guards only read.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-Guard = Callable[[object], str | None]
+Guard = Callable[[object], str | tuple[str, Mapping[str, str]] | None]
 
 GUARDS: dict[str, Guard] = {}
 
@@ -48,4 +49,14 @@ def has_protocol_objectives(dossier) -> str | None:
     """Refuse until the dossier names at least one protocol objective it serves."""
     if not dossier.protocol_objectives:
         return N_("Indiquez au moins un objectif du protocole servi par ce dossier.")
+    return None
+
+
+@guard("constitution_documents_complete")
+def constitution_documents_complete(dossier) -> tuple[str, dict] | None:
+    """Refuse until the documents the dossier's legal form requires are validated or N/A."""
+    missing = dossier.missing_constitution_documents
+    if missing:
+        return (N_("Documents constitutifs à valider d'abord : %(documents)s."),
+                {"documents": ", ".join(missing)})
     return None

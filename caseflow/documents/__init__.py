@@ -1,0 +1,1 @@
+"""Constitution documents: a checklist per dossier, with attached files and their versions."""

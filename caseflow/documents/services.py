@@ -1,0 +1,92 @@
+"""Changing a dossier's checklist and its files; each change is audited and bumps the dossier."""
+
+from datetime import date
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from caseflow.audit.services import record
+from caseflow.auth.models import User
+from caseflow.database import utcnow
+from caseflow.documents import files
+from caseflow.documents.models import DOCUMENT_STATUSES, Attachment, DocumentKind, DossierDocument
+from caseflow.dossiers.models import Dossier
+from caseflow.dossiers.services import _check_version, _write
+from caseflow.errors import DomainError
+from caseflow.extensions import db
+
+
+def _item(dossier: Dossier, kind: DocumentKind) -> DossierDocument:
+    for item in dossier.documents:
+        if item.kind_id == kind.id:
+            return item
+    item = DossierDocument(dossier_id=dossier.id, kind=kind, status="todo")
+    dossier.documents.append(item)
+    return item
+
+
+def set_status(dossier: Dossier, actor: User, expected_version: int | None,
+               kind: DocumentKind, status: str, due_on: date | None) -> dict:
+    """Set a checklist item's status and due date."""
+    _check_version(dossier, expected_version)
+    if status not in DOCUMENT_STATUSES:
+        raise DomainError(_("Statut inconnu."), "status")
+    item = _item(dossier, kind)
+    before = {"status": item.status if item.id else None, "due_on": item.due_on}
+    item.status, item.due_on = status, due_on
+    after = {"status": status, "due_on": due_on}
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:
+        dossier.touch()
+        _write()
+        record("document.updated", "dossier_document", item.id, actor=actor,
+               dossier_id=dossier.id, changes={"document": kind.code, **changes})
+        _write()
+    return changes
+
+
+def attach(dossier: Dossier, actor: User, expected_version: int | None, kind: DocumentKind,
+           filename: str, content: bytes, folder: Path, limit: int) -> Attachment:
+    """Keep an uploaded file on a checklist item, after checking what it really is."""
+    _check_version(dossier, expected_version)
+    if not content:
+        raise DomainError(_("Le fichier est vide."), "file")
+    if len(content) > limit:
+        raise DomainError(_("Le fichier dépasse la taille permise (%(size)d Mo).",
+                            size=limit // (1024 * 1024)), "file")
+    detected = files.detect(content)
+    if detected is None:
+        raise DomainError(_("Type de fichier refusé. Formats acceptés : PDF, DOCX, XLSX, ODT, "
+                            "ODS, PNG, JPEG, TXT et CSV."), "file")
+    item = _item(dossier, kind)
+    if item.status == "todo":
+        item.status = "draft"
+    stored_name, digest = files.store(folder, content)
+    attachment = Attachment(dossier_id=dossier.id, document=item,
+                            original_name=files.safe_name(filename, detected.extension),
+                            stored_name=stored_name, content_type=detected.content_type,
+                            size=len(content), sha256=digest, uploaded_by=actor)
+    db.session.add(attachment)
+    dossier.touch()
+    _write()
+    record("attachment.added", "attachment", attachment.id, actor=actor, dossier_id=dossier.id,
+           changes={"document": kind.code, "name": attachment.original_name,
+                    "type": detected.extension, "size": len(content), "sha256": digest,
+                    "status": item.status})
+    _write()
+    return attachment
+
+
+def remove(attachment: Attachment, actor: User, dossier: Dossier,
+           expected_version: int | None) -> None:
+    """Withdraw a file from the checklist; the file stays on disk until retention removes it."""
+    _check_version(dossier, expected_version)
+    if attachment.removed_at is not None:
+        raise DomainError(_("Ce fichier a déjà été retiré."))
+    attachment.removed_at, attachment.removed_by_id = utcnow(), actor.id
+    dossier.touch()
+    _write()
+    record("attachment.removed", "attachment", attachment.id, actor=actor,
+           dossier_id=dossier.id, changes={"name": attachment.original_name,
+                                           "sha256": attachment.sha256})
+    _write()

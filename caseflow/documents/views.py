@@ -1,0 +1,145 @@
+"""A dossier's checklist items: status, due date, files uploaded and downloaded."""
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from caseflow.auth.access import EVERYONE, allow
+from caseflow.documents import files, services
+from caseflow.documents.forms import DocumentStatusForm, RemoveFileForm, UploadForm
+from caseflow.documents.models import Attachment, DocumentKind
+from caseflow.dossiers.access import STAFF, visible_dossier
+from caseflow.dossiers.views import _conflict, _form_error
+from caseflow.errors import Conflict, DomainError
+from caseflow.extensions import db
+
+bp = Blueprint("documents", __name__, url_prefix="/dossiers")
+
+
+def _kind_or_404(code: str) -> DocumentKind:
+    return db.session.scalar(select(DocumentKind).where(DocumentKind.code == code)) or abort(404)
+
+
+def upload_folder() -> Path:
+    """Return the folder that keeps uploaded files, outside any static folder."""
+    configured = current_app.config["UPLOAD_FOLDER"]
+    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+
+
+def _page(dossier, kind, status_form=None, upload_form=None, status=200):
+    item = next((i for i in dossier.documents if i.kind_id == kind.id), None)
+    status_form = status_form or DocumentStatusForm(
+        version=dossier.version, status=item.status if item else "todo",
+        due_on=item.due_on if item else None)
+    return render_template(
+        "documents/item.html", dossier=dossier, kind=kind, item=item,
+        status_form=status_form, upload_form=upload_form or UploadForm(version=dossier.version),
+        remove_form=RemoveFileForm(version=dossier.version),
+        required=dossier.legal_form.code in kind.required_for), status
+
+
+@bp.route("/<int:dossier_id>/documents/<code>", methods=["GET", "POST"])
+@allow(*STAFF)
+def item(dossier_id: int, code: str):
+    """Show a checklist item and change its status or due date."""
+    dossier = visible_dossier(dossier_id, current_user)
+    kind = _kind_or_404(code)
+    form = DocumentStatusForm()
+    if not form.is_submitted():
+        return _page(dossier, kind)
+    if form.validate():
+        try:
+            services.set_status(dossier, current_user, form.version.data, kind,
+                                form.status.data, form.due_on.data)
+        except Conflict as error:
+            return _conflict(dossier_id, error)
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Statut enregistré."), "success")
+            return redirect(url_for("documents.item", dossier_id=dossier_id, code=code), 303)
+    return _page(dossier, kind, status_form=form, status=400)
+
+
+@bp.route("/<int:dossier_id>/documents/<code>/files", methods=["POST"])
+@allow(*STAFF)
+def upload(dossier_id: int, code: str):
+    """Keep an uploaded file on a checklist item."""
+    dossier = visible_dossier(dossier_id, current_user)
+    kind = _kind_or_404(code)
+    form = UploadForm()
+    if form.validate():
+        limit = current_app.config["UPLOAD_MAX_BYTES"]
+        content = form.file.data.read(limit + 1)
+        if len(content) > limit:
+            abort(413)
+        try:
+            services.attach(dossier, current_user, form.version.data, kind,
+                            form.file.data.filename or "", content, upload_folder(), limit)
+        except Conflict as error:
+            return _conflict(dossier_id, error)
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Fichier ajouté."), "success")
+            return redirect(url_for("documents.item", dossier_id=dossier_id, code=code), 303)
+    return _page(dossier, kind, upload_form=form, status=400)
+
+
+def _attachment_or_404(dossier_id: int, attachment_id: int) -> Attachment:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.dossier_id != dossier_id \
+            or attachment.removed_at is not None:
+        abort(404)
+    return attachment
+
+
+@bp.route("/<int:dossier_id>/files/<int:attachment_id>")
+@allow(*EVERYONE)
+def download(dossier_id: int, attachment_id: int):
+    """Send a file as an attachment, after the same access check as its dossier."""
+    visible_dossier(dossier_id, current_user)
+    attachment = _attachment_or_404(dossier_id, attachment_id)
+    try:
+        path = files.path_of(upload_folder(), attachment.stored_name)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.original_name, max_age=0)
+
+
+@bp.route("/<int:dossier_id>/files/<int:attachment_id>/remove", methods=["POST"])
+@allow(*STAFF)
+def remove(dossier_id: int, attachment_id: int):
+    """Withdraw a file from a checklist item (the audit log keeps its trace)."""
+    dossier = visible_dossier(dossier_id, current_user)
+    attachment = _attachment_or_404(dossier_id, attachment_id)
+    code = attachment.document.kind.code
+    form = RemoveFileForm()
+    if not form.validate():
+        abort(400)
+    try:
+        services.remove(attachment, current_user, dossier, form.version.data)
+    except Conflict as error:
+        return _conflict(dossier_id, error)
+    db.session.commit()
+    flash(_("Fichier retiré."), "success")
+    return redirect(url_for("documents.item", dossier_id=dossier_id, code=code), 303)

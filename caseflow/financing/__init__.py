@@ -1,0 +1,1 @@
+"""Financing lines of a dossier: funds, amounts, decisions, investment and jobs."""

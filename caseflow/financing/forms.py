@@ -1,0 +1,44 @@
+"""Forms of the financing slice."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from caseflow.dossiers.forms import VersionField
+from caseflow.forms import AmountField, Form, choices
+
+DECISION_LABELS = {
+    "pending": _l("En attente"),
+    "authorised": _l("Autorisé"),
+    "refused": _l("Refusé"),
+    "withdrawn": _l("Retiré"),
+}
+REQUIRED = _l("Ce champ est obligatoire.")
+JOBS = NumberRange(0, 10000, _l("Entrez un nombre d'emplois entre 0 et 10 000."))
+
+
+class FinancingForm(Form):
+    version = VersionField(validators=[InputRequired(REQUIRED)])
+    fund = SelectField(_l("Fonds ou programme"), validators=[InputRequired(REQUIRED)])
+    organisation = SelectField(_l("Organisation qui décide"), validators=[Optional()])
+    amount_requested = AmountField(_l("Montant demandé"), validators=[Optional()],
+                                   render_kw={"placeholder": "12 500,00 $",
+                                              "inputmode": "decimal"})
+    decision = SelectField(_l("Décision"), choices=choices(DECISION_LABELS.items()),
+                           validators=[InputRequired(REQUIRED)])
+    amount_authorised = AmountField(_l("Montant autorisé"), validators=[Optional()],
+                                    render_kw={"inputmode": "decimal"})
+    decided_on = DateField(_l("Date de la décision"), validators=[Optional()])
+    investment = AmountField(_l("Investissement total généré"), validators=[Optional()],
+                             render_kw={"inputmode": "decimal"})
+    jobs_created = IntegerField(_l("Emplois créés"), default=0,
+                                validators=[Optional(), JOBS])
+    jobs_maintained = IntegerField(_l("Emplois maintenus"), default=0,
+                                   validators=[Optional(), JOBS])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Enregistrer"))
+
+
+class RemoveFinancingForm(Form):
+    version = VersionField(validators=[InputRequired(REQUIRED)])
+    submit = SubmitField(_l("Retirer"))

@@ -1,0 +1,43 @@
+"""A dossier's financing lines: what was asked of which fund, and what was decided."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseflow.database import UTCDateTime, utcnow
+from caseflow.extensions import db
+from caseflow.reference.models import Fund, Organisation
+
+DECISIONS = ("pending", "authorised", "refused", "withdrawn")
+MONEY = Numeric(12, 2)
+
+
+class FinancingLine(db.Model):
+    """One application to a fund or programme, and its decision."""
+
+    __tablename__ = "financing_line"
+    __table_args__ = (
+        CheckConstraint(f"decision IN {DECISIONS!r}", name="decision"),
+        CheckConstraint("amount_requested >= 0 AND (amount_authorised IS NULL OR "
+                        "amount_authorised >= 0) AND investment >= 0", name="amounts"),
+        CheckConstraint("jobs_created >= 0 AND jobs_maintained >= 0", name="jobs"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("fund.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    amount_requested: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    amount_authorised: Mapped[Decimal | None] = mapped_column(MONEY)
+    decision: Mapped[str] = mapped_column(String(20), default="pending")
+    decided_on: Mapped[date | None] = mapped_column(Date, index=True)
+    investment: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    jobs_created: Mapped[int] = mapped_column(Integer, default=0)
+    jobs_maintained: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    fund: Mapped[Fund] = relationship(lazy="joined", innerjoin=True)
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
