@@ -12,6 +12,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     """Build the application; ``config`` overrides any setting (tests use it)."""
     from caseflow import cli, http, i18n, models, templating  # noqa: F401 (models: mappers)
     from caseflow import config as settings
+    from caseflow.admin import reference  # noqa: F401 (routes on the admin blueprint)
     from caseflow.admin.views import bp as admin_bp
     from caseflow.audit.views import bp as audit_bp
     from caseflow.auth import access, sessions

@@ -288,3 +288,21 @@ def test_demo_dossiers_have_checklists_files_and_financing(runner, db):
     for line in db.session.scalars(select(FinancingLine).where(
             FinancingLine.decision == "authorised")):
         assert line.amount_authorised > 0 and line.decided_on is not None
+
+
+def test_the_coordinator_extends_the_document_list(coordinator_client, advisor_client, db,
+                                                   advisor):
+    token = csrf_token(coordinator_client, "/admin/document-kinds")
+    response = coordinator_client.post("/admin/document-kinds", data={
+        "csrf_token": token, "code": "convention-actionnaires", "label_fr":
+        "Convention entre membres", "label_en": "Members' agreement",
+        "required_for": ["cooperative"], "active": "y"})
+    assert response.status_code == 303
+    dossier = make_dossier(advisor)
+    assert "Convention entre membres" in dossier.missing_constitution_documents
+    assert "Convention entre membres" in page_text(advisor_client.get(f"/dossiers/{dossier.id}"))
+    again = coordinator_client.post("/admin/document-kinds", data={
+        "csrf_token": token, "code": "convention-actionnaires", "label_fr": "X",
+        "label_en": "X"})
+    assert again.status_code == 400 and "Ce code existe déjà." in page_text(again)
+    assert advisor_client.get("/admin/document-kinds").status_code == 403

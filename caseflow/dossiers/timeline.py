@@ -16,6 +16,8 @@ ACTION_LABELS = {
     "financing.added": _l("Financement ajouté"),
     "financing.edited": _l("Financement modifié"),
     "financing.removed": _l("Financement retiré"),
+    "document_kind.created": _l("Type de document créé"),
+    "document_kind.updated": _l("Type de document modifié"),
     "user.created": _l("Compte créé"),
     "user.deactivated": _l("Compte désactivé"),
     "user.reactivated": _l("Compte réactivé"),
