@@ -112,10 +112,12 @@ def show(dossier_id: int):
     dossier = _dossier_or_404(dossier_id)
     workflow = definition(dossier.workflow)
     actions = engine().options(dossier, services.actor_of(current_user), language=_language())
+    lines = checklist(dossier)
     return render_template("dossiers/show.html", dossier=dossier, definition=workflow,
                            actions=actions, timeline=queries.timeline(dossier),
                            remove_form=RemoveInterventionForm(version=dossier.version),
-                           checklist=checklist(dossier),
+                           checklist=lines,
+                           kind_labels={line.kind.code: line.kind.label for line in lines},
                            financing_totals=financing_totals(dossier.financing_lines))
 
 
