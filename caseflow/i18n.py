@@ -9,6 +9,7 @@ from caseflow.extensions import babel
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.add_extension("jinja2.ext.do")
 
 
 def select_locale() -> str:

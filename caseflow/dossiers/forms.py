@@ -13,7 +13,15 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from caseflow.forms import Form, choices
 
@@ -42,7 +50,13 @@ class ContactForm(Form):
     class Meta:
         csrf = False
 
-    name = StringField(_l("Nom"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Nom"), validators=[Length(max=200)])
+
+    def validate_name(self, field) -> None:
+        """Refuse an e-mail or phone with nobody's name: it would be lost."""
+        if not (field.data or "").strip() and ((self.email.data or "").strip()
+                                               or (self.phone.data or "").strip()):
+            raise ValidationError(str(REQUIRED))
     email = StringField(_l("Courriel"), validators=[
         Optional(), Length(max=254), Email(_l("Adresse courriel invalide."))])
     phone = StringField(_l("Téléphone"), validators=[Optional(), Length(max=40)])
@@ -77,6 +91,12 @@ class DossierForm(Form):
     contacts = FieldList(FormField(ContactForm), min_entries=3, max_entries=3,
                          label=_l("Personnes-ressources"))
     submit = SubmitField(_l("Enregistrer"))
+
+
+class EditDossierForm(DossierForm):
+    """Editing needs the version the user saw, so two edits cannot both win."""
+
+    version = VersionField(validators=[InputRequired(REQUIRED)])
 
 
 class TransitionForm(Form):

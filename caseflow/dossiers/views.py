@@ -13,6 +13,7 @@ from caseflow.dossiers import choices, queries, services
 from caseflow.dossiers.forms import (
     CaseloadFilterForm,
     DossierForm,
+    EditDossierForm,
     RemoveInterventionForm,
     TransitionForm,
 )
@@ -126,7 +127,7 @@ def show(dossier_id: int):
 def edit(dossier_id: int):
     """Correct or complete a dossier's facts."""
     dossier = _dossier_or_404(dossier_id)
-    form = DossierForm(obj=_form_values(dossier) if request.method == "GET" else None)
+    form = EditDossierForm(obj=_form_values(dossier) if request.method == "GET" else None)
     choices.fill_dossier_form(form, dossier.workflow, _language())
     if form.validate_on_submit():
         try:
