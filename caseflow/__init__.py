@@ -4,8 +4,16 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class DatabaseInteger(IntegerConverter):
+    """An id in a URL: an integer column holds at most 2**31 - 1, so larger is a 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -25,6 +33,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     from caseflow.dossiers.workflow_views import bp as workflows_bp
     from caseflow.extensions import bootstrap, csrf, db, login_manager, migrate
     from caseflow.home.views import bp as home_bp
+    from caseflow.referrals.portal import bp as partners_bp
+    from caseflow.referrals.views import bp as referrals_bp
+    from caseflow import notifications
 
     overrides = dict(config or {})
     app = Flask(
@@ -34,6 +45,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     settings.load(app, overrides)
+    app.url_map.converters["int"] = DatabaseInteger
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         **engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
@@ -50,10 +62,11 @@ def create_app(config: Mapping | None = None) -> Flask:
     templating.init_app(app)
     workflows.init_app(app, app.config["WORKFLOWS_DIRECTORY"] or ROOT / "workflows")
     cli.init_app(app)
+    notifications.init_app(app)  # its pages, navbar badge, outbox sender, CLI
 
     app.before_request(sessions.expire_stale_session)
     app.before_request(access.enforce_access)
     for blueprint in (auth_bp, home_bp, admin_bp, dossiers_bp, documents_bp, financing_bp,
-                      workflows_bp, audit_bp):
+                      referrals_bp, partners_bp, workflows_bp, audit_bp):
         app.register_blueprint(blueprint)
     return app

@@ -12,6 +12,8 @@ from caseflow.dossiers.models import (
     intervention_subject,
 )
 from caseflow.financing.models import FinancingLine
+from caseflow.notifications.models import Notification, OutgoingEmail
+from caseflow.referrals.models import Referral, ReferralNote
 from caseflow.reference.models import (
     REFERENCE_LISTS,
     Fund,
@@ -26,9 +28,11 @@ from caseflow.reference.models import (
 )
 
 __all__ = [
+    "Referral", "ReferralNote",
     "Attachment", "DocumentKind", "DossierDocument", "FinancingLine",
     "AuditEvent", "AuditHead", "Counter", "Dossier", "DossierObjective", "Intervention",
     "PromoterContact", "intervention_subject",
     "REFERENCE_LISTS", "Fund", "LegalForm", "LoginAttempt", "Organisation", "Origin",
     "PromoterGender", "Sector", "Stage", "Subject", "Territory", "User",
+    "Notification", "OutgoingEmail",
 ]

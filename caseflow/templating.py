@@ -6,6 +6,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from caseflow.auth.access import has_role
+from caseflow.database import utcnow
 from caseflow.money import format_amount
 
 STATUS_CLASSES = {
@@ -66,6 +67,10 @@ def _globals() -> dict:
     from caseflow.documents.forms import STATUS_LABELS
     from caseflow.dossiers.forms import INTERVENTION_KIND_LABELS
     from caseflow.financing.forms import DECISION_LABELS
+    from caseflow.referrals.labels import ACTION_LABELS as REFERRAL_ACTIONS
+    from caseflow.referrals.labels import RESULT_LABELS
+    from caseflow.referrals.labels import STATE_CLASSES as REFERRAL_CLASSES
+    from caseflow.referrals.labels import STATE_LABELS as REFERRAL_STATES
     from caseflow.dossiers.timeline import action_label, field_label
     from caseflow.dossiers.workflows import definition, engine, label
 
@@ -75,6 +80,11 @@ def _globals() -> dict:
         "action_label": action_label,
         "field_label": field_label,
         "has_role": has_role,
+        "referral_state": lambda state: REFERRAL_STATES.get(state, state),
+        "referral_state_class": lambda state: REFERRAL_CLASSES.get(state, "text-bg-light"),
+        "referral_result": lambda result: RESULT_LABELS.get(result, result or ""),
+        "referral_action": lambda action: REFERRAL_ACTIONS.get(action, action),
+        "days_since": lambda moment: (utcnow() - moment).days if moment else 0,
         "file_size": _file_size,
         "document_status": lambda status: STATUS_LABELS.get(status, status),
         "document_status_class": lambda status: STATUS_CLASSES.get(status, "text-bg-light"),

@@ -29,7 +29,8 @@ def history(db, advisor):
     dossier = make_dossier(advisor)
     add_intervention(dossier, advisor)
     add_intervention(dossier, advisor, subjects=("gouvernance",))
-    services.apply_transition(dossier, advisor, "refer", dossier.version, comment="MRC")
+    services.apply_transition(dossier, advisor, "start_constitution", dossier.version,
+                              comment="Charte à rédiger")
     db.session.commit()
     return dossier
 
@@ -53,8 +54,8 @@ def test_every_event_carries_actor_time_and_request(db, history, advisor):
                                           "intervention.added", "dossier.transition"]
     assert all(e.actor_id == advisor.id and e.actor_role == "advisor" for e in events)
     assert all(e.occurred_at.tzinfo is not None and e.request_id for e in events)
-    assert events[-1].changes["state"] == ["reception", "referral"]
-    assert events[-1].reason == "MRC"
+    assert events[-1].changes["state"] == ["reception", "constitution"]
+    assert events[-1].reason == "Charte à rédiger"
 
 
 def test_the_database_refuses_updates_and_deletes(db, history):

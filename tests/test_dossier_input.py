@@ -21,7 +21,8 @@ from caseflow.audit.models import AuditEvent
 from caseflow.dossiers import services
 from caseflow.dossiers.choices import DOSSIER_LISTS, by_code
 from caseflow.dossiers.models import Dossier, Intervention, PromoterContact
-from caseflow.reference.models import Subject
+from caseflow.reference.models import Organisation, Subject
+from caseflow.referrals import services as referrals
 from tests.builders import csrf_token, make_user
 
 BIG = "x" * 100_000  # 100 kB of text
@@ -527,15 +528,34 @@ TRANSITION_CASES = {
         case("missing", {"trigger": "close"}, "Choisissez le bilan du dossier.", 422),
         case("unknown", {"trigger": "close", "outcome": "atlantide"}, NOT_A_CHOICE),
     ],
-    "comment": [
-        case("empty", {"trigger": "refer", "comment": ""},
-             "Un commentaire est requis pour cette action.", 422),
-        case("blank", {"trigger": "refer", "comment": "   "},
-             "Un commentaire est requis pour cette action.", 422),
-        case("100 kB", {"trigger": "refer", "comment": BIG}, too_long(5000)),
-        case("NUL", {"trigger": "refer", "comment": NUL}, INVALID_CHARACTER),
+    "referral": [
+        case("refer without a referral", {"trigger": "refer", "comment": "Vers la MRC."},
+             "Choisissez l'organisation à qui référer le dossier.", 422),
     ],
 }
+
+
+REFERRAL_CASES = [
+    case("no organisation", {"organisation": ""}, REQUIRED),
+    case("unknown organisation", {"organisation": "atlantide"}, NOT_A_CHOICE),
+    case("empty reason", {"reason": ""}, REQUIRED),
+    case("blank reason", {"reason": "   "}, REQUIRED),
+    case("100 kB reason", {"reason": BIG}, too_long(5000)),
+    case("NUL reason", {"reason": NUL}, INVALID_CHARACTER),
+    case("100 kB request", {"request": BIG}, too_long(5000)),
+]
+
+
+@pytest.mark.parametrize("through", ["", "refer"])
+def test_a_bad_referral_is_refused_in_french(db, runner, advisor_client, token, dossier,
+                                             through):
+    def send(changes):
+        data = {"version": str(version_of(db, dossier.id)), "organisation": "mrc-becancour",
+                "reason": "Demande au fonds dédié.", "csrf_token": token, **changes}
+        return advisor_client.post(f"/dossiers/{dossier.id}/referrals/new?through={through}",
+                                   data=data)
+
+    assert refusals(db, runner, REFERRAL_CASES, send) == []
 
 
 @pytest.mark.parametrize("group", TRANSITION_CASES)
@@ -691,6 +711,16 @@ def statements_for(db, client, path: str) -> list[str]:
     return statements
 
 
+def organisation(code: str) -> Organisation:
+    return db_session().scalar(select(Organisation).where(Organisation.code == code))
+
+
+def db_session():
+    from caseflow.extensions import db
+
+    return db.session
+
+
 def grow(db, actors, first: Built, dossiers: int, interventions: int) -> None:
     """Add dossiers of both workflows, interventions, edits, transitions and a removal."""
     for number in range(dossiers):
@@ -710,7 +740,10 @@ def grow(db, actors, first: Built, dossiers: int, interventions: int) -> None:
             actors[(number + 1) % len(actors)], title=f"Coopérative, version {number}",
             contacts=(("Ana Tremblay", "ana@coop-village.ca", ""),
                       ("Luc Gagnon", "", str(number)))))
-    services.apply_transition(dossier, actors[0], "refer", None, comment="Vers la MRC.")
+    referral = referrals.refer_through_workflow(dossier, actors[0], None, referrals.ReferralFields(
+        organisation("mrc-drummond"), "Vers la MRC."))
+    for number in range(3):
+        referrals.add_note(referral, actors[0], f"Note {number}")
     services.apply_transition(dossier, actors[0], "return_to_reception", None, comment="Retour.")
     services.remove_intervention(dossier.interventions[-1], actors[0], None, "Doublon.")
     db.session.commit()
@@ -720,6 +753,9 @@ def test_pages_cost_the_same_statements_with_ten_times_the_data(db, advisor, coo
                                                                  advisor_client):
     other = make_user("advisor", full_name="Autre conseillère")
     first = make_dossier(db, advisor, interventions=1)
+    referrals.send(db.session.get(Dossier, first.id), advisor, None, referrals.ReferralFields(
+        organisation("mrc-becancour"), "Premier référencement."))
+    db.session.commit()
     for number in range(2):
         make_dossier(db, coordinator, interventions=1, title=f"Petit dossier {number}")
     paths = ["/dossiers/?scope=all", f"/dossiers/{first.id}"]

@@ -9,7 +9,16 @@ from caseflow.audit.models import AuditEvent
 from caseflow.dossiers import services
 from caseflow.dossiers.models import Dossier, UnauditedStateChange
 from caseflow.dossiers.workflows import engine
-from tests.builders import add_intervention, csrf_token, login, make_dossier, make_user, page_text
+from caseflow.referrals.services import ReferralFields, refer_through_workflow
+from tests.builders import (
+    add_intervention,
+    csrf_token,
+    login,
+    make_dossier,
+    make_user,
+    organisation,
+    page_text,
+)
 
 
 def count(db, model) -> int:
@@ -60,10 +69,14 @@ def test_the_walkthrough_an_advisor_does(advisor_client, db, advisor):
         "notes": "Première rencontre du comité"})
     assert response.status_code == 303
     db.session.refresh(dossier)
-    response = post_action(advisor_client, dossier, "refer", comment="Vers la MRC pour le FDT")
+    token = csrf_token(advisor_client, f"/dossiers/{dossier.id}/referrals/new?through=refer")
+    response = advisor_client.post(f"/dossiers/{dossier.id}/referrals/new?through=refer", data={
+        "csrf_token": token, "version": dossier.version, "organisation": "mrc-becancour",
+        "reason": "Vers la MRC pour le FDT", "request": "Analyser la demande au FDT"})
     assert response.status_code == 303
     db.session.refresh(dossier)
     assert dossier.state == "referral" and dossier.next_follow_up is not None
+    assert [r.organisation.code for r in dossier.referrals] == ["mrc-becancour"]
     response = post_action(advisor_client, dossier, "close", outcome="formalise")
     assert response.status_code == 303
     db.session.refresh(dossier)
@@ -112,11 +125,21 @@ def test_only_the_coordinator_reopens_a_closed_dossier(app, advisor_client, coor
     assert dossier.state == "reception" and dossier.outcome is None
 
 
-def test_a_comment_is_required_where_the_definition_says_so(advisor_client, db, advisor):
+def test_a_comment_is_required_where_the_definition_says_so(coordinator_client, db, advisor):
     dossier = make_dossier(advisor)
-    response = post_action(advisor_client, dossier, "refer", comment="   ")
+    add_intervention(dossier, advisor)
+    services.apply_transition(dossier, advisor, "close", dossier.version, outcome="abandon")
+    db.session.commit()
+    response = post_action(coordinator_client, dossier, "reopen", comment="   ")
     assert response.status_code == 422
     assert "Un commentaire est requis" in page_text(response)
+
+
+def test_the_referral_step_needs_a_referral(advisor_client, db, advisor):
+    dossier = make_dossier(advisor)
+    response = post_action(advisor_client, dossier, "refer", comment="Vers la MRC")
+    assert response.status_code == 422
+    assert "Choisissez l'organisation à qui référer le dossier." in page_text(response)
 
 
 @pytest.mark.parametrize("workflow", ["accompagnement", "protocole-nicolet-yamaska"])
@@ -139,7 +162,12 @@ def test_every_transition_through_the_service_for_each_role(db, workflow):
                 db.session.rollback()
                 _force_state(db, dossier, source)
                 fields = {"comment": "motif", "outcome": "autre"}
-                if role in transition.roles:
+                if role in transition.roles and "referral" in transition.fields:
+                    refer_through_workflow(dossier, user, dossier.version, ReferralFields(
+                        organisation("mrc-becancour"), "motif"), transition.trigger)
+                    db.session.commit()
+                    assert dossier.state == transition.dest, (transition.trigger, source, role)
+                elif role in transition.roles:
                     services.apply_transition(dossier, user, transition.trigger,
                                               dossier.version, **fields)
                     db.session.commit()
@@ -214,7 +242,7 @@ def test_two_concurrent_transitions_end_with_one_applied(app, db, advisor):
                                data={"csrf_token": token, "version": seen, **extra})
         results.append(response.status_code)
 
-    threads = [threading.Thread(target=act, args=(*clients[0], "refer", {"comment": "MRC"})),
+    threads = [threading.Thread(target=act, args=(*clients[0], "start_follow_up", {})),
                threading.Thread(target=act, args=(*clients[1], "start_constitution", {}))]
     for thread in threads:
         thread.start()
@@ -222,7 +250,7 @@ def test_two_concurrent_transitions_end_with_one_applied(app, db, advisor):
         thread.join()
     assert sorted(results) == [303, 409]
     db.session.refresh(dossier)
-    assert dossier.state in ("referral", "constitution")
+    assert dossier.state in ("follow_up", "constitution")
     assert len(transition_events(db, dossier.id)) == 1
 
 
@@ -237,7 +265,7 @@ def test_a_failure_after_the_state_change_leaves_neither_state_nor_event(app, db
 
     monkeypatch.setattr(services, "record", broken_record)
     with pytest.raises(RuntimeError):
-        services.apply_transition(dossier, advisor, "refer", dossier.version, comment="x")
+        services.apply_transition(dossier, advisor, "start_constitution", dossier.version)
     db.session.rollback()
     db.session.refresh(dossier)
     assert dossier.state == "reception" and count(db, AuditEvent) == events

@@ -57,6 +57,9 @@ def enforce_access():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if decision is None or current_user.role not in decision:
+        # On a route about one object, a refusal must not tell that the object exists.
+        if any(name.endswith("_id") for name in request.view_args or {}):
+            abort(404)
         abort(403)
     return None
 

@@ -1,10 +1,10 @@
-"""Who may see a dossier: the hub's staff see every dossier; anyone else sees none.
-
-Partners will see the dossiers referred to their organisation; until then a partner gets
-the same 404 for an existing dossier as for a missing one, on every route.
+"""Who may see a dossier: the hub's staff see every dossier; a partner, only the dossiers
+with a referral to their organisation that was not withdrawn. Anyone else gets the same
+404 for an existing dossier as for a missing one, on every route.
 """
 
 from flask import abort
+from sqlalchemy import exists, select
 
 from caseflow.auth.models import User
 from caseflow.dossiers.models import Dossier
@@ -15,7 +15,22 @@ STAFF = ("advisor", "coordinator")
 
 def can_see(user: User, dossier: Dossier) -> bool:
     """Say whether a user may know this dossier exists."""
-    return user.is_authenticated and user.role in STAFF
+    if not user.is_authenticated:
+        return False
+    if user.role in STAFF:
+        return True
+    if user.role != "partner" or user.organisation_id is None:
+        return False
+    from caseflow.referrals.models import Referral
+
+    return bool(db.session.scalar(select(exists().where(
+        Referral.dossier_id == dossier.id, Referral.organisation_id == user.organisation_id,
+        Referral.state != "withdrawn"))))
+
+
+def is_partner(user: User) -> bool:
+    """Say whether the user answers referrals rather than working dossiers."""
+    return user.is_authenticated and user.role == "partner"
 
 
 def visible_dossier(dossier_id: int, user: User) -> Dossier:

@@ -94,7 +94,8 @@ def intervention_fields(form: InterventionForm) -> InterventionFields:
     subjects = [by_code(Subject, code) for code in form.subjects.data]
     return InterventionFields(occurred_on=form.occurred_on.data, kind=form.kind.data,
                               subjects=[s for s in subjects if s is not None],
-                              minutes=form.minutes.data, notes=form.notes.data or "")
+                              minutes=form.minutes.data, notes=form.notes.data or "",
+                              private=bool(form.private.data))
 
 
 def fill_transition_form(form: TransitionForm, definition, transition, language) -> None:

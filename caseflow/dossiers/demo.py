@@ -157,6 +157,10 @@ def _demo_dossier(rng, lists, advisors, coordinator, territory, workflow, opened
             _start_documents(dossier, advisor, lists, rng, moment)
         if trigger == "start_financing":
             _complete_documents(dossier, advisor, lists, moment)
+        if trigger == "refer":
+            _refer(dossier, advisor, rng, moment)
+            db.session.flush()
+            continue
         services.apply_transition(
             dossier, actor, trigger, dossier.version, today=moment,
             comment="Suivi consigné lors de la démonstration." if trigger in (
@@ -241,3 +245,49 @@ def _decide_financing(dossier, advisor, rng, today) -> None:
             investment=Decimal(rng.randrange(60_000, 600_000, 5000)) if authorised else Decimal(0),
             jobs_created=rng.randint(0, 4) if authorised else 0,
             jobs_maintained=rng.randint(0, 6) if authorised else 0))
+
+
+REFERRAL_REASONS = [
+    "Le projet est prêt pour une demande au fonds dédié à l'économie sociale de la MRC.",
+    "Le groupe a besoin d'un accompagnement au plan d'affaires avec la MRC.",
+    "Le promoteur préfère le mode traditionnel : accompagnement par la MRC.",
+    "Projet à la limite de l'action communautaire : référé pour préciser les objectifs.",
+]
+REFERRAL_ENDINGS = ["sent", "acknowledged", "accepted", "accepted", "completed", "returned",
+                    "withdrawn"]
+
+
+def _refer(dossier, advisor, rng, moment) -> None:
+    """Refer the dossier to its MRC and play the partner's answers up to a chosen state."""
+    from caseflow.referrals import services as referrals
+
+    partner_organisation = _mrc_of(dossier)
+    if dossier.workflow != "accompagnement" and rng.random() < 0.3:
+        from caseflow.reference.models import Organisation
+
+        partner_organisation = db.session.scalar(select(Organisation).where(
+            Organisation.code == "cdc-nicolet-yamaska"))
+    referral = referrals.refer_through_workflow(
+        dossier, advisor, dossier.version, referrals.ReferralFields(
+            partner_organisation, rng.choice(REFERRAL_REASONS),
+            "Analyser l'admissibilité du projet et confirmer la suite.", rng.random() < 0.7),
+        today=moment)
+    partner = db.session.scalar(select(User).where(
+        User.role == "partner", User.organisation_id == partner_organisation.id))
+    ending = rng.choice(REFERRAL_ENDINGS)
+    if partner is None or ending == "sent":
+        return
+    if ending == "withdrawn":
+        referrals.act(referral, advisor, "withdraw", referral.version,
+                      "Le groupe a choisi de poursuivre avec le Pôle seulement.")
+        return
+    referrals.act(referral, partner, "acknowledge", referral.version)
+    if ending == "returned":
+        referrals.act(referral, partner, "return", referral.version,
+                      "Le projet relève plutôt de la CDC du territoire.")
+    elif ending in ("accepted", "completed"):
+        referrals.act(referral, partner, "accept", referral.version)
+        referrals.add_note(referral, partner, "Première rencontre prévue avec le groupe.")
+        if ending == "completed":
+            referrals.act(referral, partner, "complete", referral.version,
+                          "Demande déposée au comité d'investissement.", "successful")

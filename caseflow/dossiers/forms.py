@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     FormField,
@@ -118,6 +119,7 @@ class InterventionForm(Form):
         Optional(), NumberRange(0, 1440, _l("La durée doit être comprise entre 0 et 1440 "
                                             "minutes."))])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
+    private = BooleanField(_l("Note interne : ne pas montrer ces notes aux partenaires"))
     submit = SubmitField(_l("Enregistrer l'intervention"))
 
 

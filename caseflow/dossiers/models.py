@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     inspect,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -96,6 +98,8 @@ class Dossier(db.Model):
         lazy="selectin", order_by="DossierDocument.id")
     financing_lines: Mapped[list["FinancingLine"]] = relationship(  # noqa: F821
         lazy="selectin", order_by="FinancingLine.id")
+    referrals: Mapped[list["Referral"]] = relationship(  # noqa: F821
+        back_populates="dossier", lazy="selectin", order_by="Referral.id")
 
     @property
     def protocol_objectives(self) -> list[str]:
@@ -167,6 +171,8 @@ class Intervention(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     minutes: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Internal notes stay with the hub; partners see the intervention without them.
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

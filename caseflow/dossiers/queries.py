@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import lazyload
 
 from caseflow.audit.models import AuditEvent
 from caseflow.auth.models import User
@@ -39,7 +40,10 @@ def _escape_like(text: str) -> str:
 def caseload(filters: CaseloadFilters, user: User, per_page: int, today: date | None = None):
     """Return one page of the dossiers matching the filters."""
     today = today or date.today()
-    query = select(Dossier)
+    # The list shows no collection of a dossier: load none of them, whatever the page size.
+    query = select(Dossier).options(*(lazyload(getattr(Dossier, name)) for name in (
+        "contacts", "interventions", "objectives", "documents", "financing_lines",
+        "referrals")))
     if filters.scope == "mine":
         query = query.where(Dossier.advisor_id == user.id)
     if filters.state:

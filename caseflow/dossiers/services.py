@@ -71,6 +71,7 @@ class InterventionFields:
     subjects: list
     minutes: int | None = None
     notes: str = ""
+    private: bool = False
 
 
 def _value(item):
@@ -214,7 +215,7 @@ def actor_of(user: User) -> Actor:
 
 def apply_transition(dossier: Dossier, actor: User, trigger: str, expected_version: int | None,
                      comment: str = "", outcome: str | None = None,
-                     today: date | None = None, language: str = "fr"):
+                     today: date | None = None, language: str = "fr", referral=None):
     """Move a dossier along one transition of its workflow and record it."""
     _check_version(dossier, expected_version)
     workflow_definition = definition(dossier.workflow)
@@ -226,6 +227,9 @@ def apply_transition(dossier: Dossier, actor: User, trigger: str, expected_versi
     comment = (comment or "").strip()
     if "comment" in transition.fields and not comment:
         raise DomainError(_("Un commentaire est requis pour cette action."), "comment")
+    if "referral" in transition.fields and referral is None:
+        raise DomainError(_("Choisissez l'organisation à qui référer le dossier."),
+                          "organisation")
     if "outcome" in transition.fields:
         if outcome not in {choice.code for choice in workflow_definition.outcomes}:
             raise DomainError(_("Choisissez le bilan du dossier."), "outcome")
@@ -250,6 +254,8 @@ def apply_transition(dossier: Dossier, actor: User, trigger: str, expected_versi
              "outcome": dossier.outcome}
     changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     changes["trigger"] = trigger
+    if referral is not None:
+        changes["referral"] = referral.id
     record("dossier.transition", "dossier", dossier.id, actor=actor, dossier_id=dossier.id,
            changes=changes, reason=comment or None)
     _write()
@@ -271,6 +277,7 @@ def _check_intervention(fields: InterventionFields) -> None:
 def _intervention_snapshot(intervention: Intervention) -> dict:
     return {"occurred_on": intervention.occurred_on, "kind": intervention.kind,
             "minutes": intervention.minutes, "notes": intervention.notes,
+            "private": intervention.private,
             "subjects": [subject.code for subject in intervention.subjects]}
 
 
@@ -281,7 +288,8 @@ def add_intervention(dossier: Dossier, actor: User, expected_version: int | None
     _check_intervention(fields)
     intervention = Intervention(dossier=dossier, occurred_on=fields.occurred_on,
                                 kind=fields.kind, minutes=fields.minutes,
-                                notes=fields.notes.strip(), author=actor,
+                                notes=fields.notes.strip(), private=fields.private,
+                                author=actor,
                                 subjects=list(fields.subjects))
     db.session.add(intervention)
     dossier.touch()
@@ -303,6 +311,7 @@ def update_intervention(intervention: Intervention, actor: User, expected_versio
     intervention.kind = fields.kind
     intervention.minutes = fields.minutes
     intervention.notes = fields.notes.strip()
+    intervention.private = fields.private
     intervention.subjects = list(fields.subjects)
     after = _intervention_snapshot(intervention)
     changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}

@@ -9,6 +9,7 @@ from caseflow.auth.access import EVERYONE, allow
 from caseflow.documents.checklist import checklist
 from caseflow.dossiers.access import STAFF, visible_dossier
 from caseflow.financing.services import totals as financing_totals
+from caseflow.referrals.forms import ReferralActionForm
 from caseflow.dossiers import choices, queries, services
 from caseflow.dossiers.forms import (
     CaseloadFilterForm,
@@ -111,6 +112,11 @@ def new():
 def show(dossier_id: int):
     """Show a dossier: its facts, the actions open now, interventions and timeline."""
     dossier = _dossier_or_404(dossier_id)
+    if current_user.role == "partner":  # a partner sees what the hub shares, through a referral
+        from caseflow.referrals.portal import render_referral
+        from caseflow.referrals.services import active_for
+
+        return render_referral(active_for(current_user, dossier.id)[-1])
     workflow = definition(dossier.workflow)
     actions = engine().options(dossier, services.actor_of(current_user), language=_language())
     lines = checklist(dossier)
@@ -119,6 +125,7 @@ def show(dossier_id: int):
                            remove_form=RemoveInterventionForm(version=dossier.version),
                            checklist=lines,
                            kind_labels={line.kind.code: line.kind.label for line in lines},
+                           withdraw_form=ReferralActionForm(),
                            financing_totals=financing_totals(dossier.financing_lines))
 
 

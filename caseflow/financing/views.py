@@ -28,13 +28,15 @@ def _fill(form: FinancingForm) -> None:
                                          *((o.code, o.name) for o in organisations)])
 
 
-def _fields(form: FinancingForm) -> services.FinancingFields:
+def _fields(form: FinancingForm, organisation=None) -> services.FinancingFields:
+    """Return what a valid financing form says; a partner's form names no organisation."""
     def by_code(model, code):
         return db.session.scalar(select(model).where(model.code == code)) if code else None
 
+    if form.organisation is not None:
+        organisation = by_code(Organisation, form.organisation.data)
     return services.FinancingFields(
-        fund=by_code(Fund, form.fund.data), organisation=by_code(Organisation,
-                                                                 form.organisation.data),
+        fund=by_code(Fund, form.fund.data), organisation=organisation,
         decision=form.decision.data, amount_requested=form.amount_requested.data or 0,
         amount_authorised=form.amount_authorised.data, decided_on=form.decided_on.data,
         investment=form.investment.data or 0, jobs_created=form.jobs_created.data or 0,

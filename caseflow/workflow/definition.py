@@ -17,7 +17,7 @@ from caseflow.workflow.guards import GUARDS, Guard
 
 ROLES = ("advisor", "partner", "coordinator")
 # Each field the actor may be asked to fill, and the definition list it draws its choices from.
-FIELDS = {"comment": None, "outcome": "outcomes", "objectives": "objectives"}
+FIELDS = {"comment": None, "outcome": "outcomes", "objectives": "objectives", "referral": None}
 
 # Triggers and states end up in URLs, form values and the database: keep them plain.
 # This also keeps out the `transitions` wildcards "*" and "=".

@@ -1,0 +1,141 @@
+"""The partner portal: the referrals to my organisation, and my answers to the hub."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from caseflow.auth.access import EVERYONE, allow
+from caseflow.documents.checklist import checklist
+from caseflow.dossiers.views import _form_error
+from caseflow.errors import Conflict, DomainError
+from caseflow.extensions import db
+from caseflow.financing import services as financing
+from caseflow.financing.forms import FinancingForm
+from caseflow.financing.views import _fields, _fill
+from caseflow.referrals import queries, services
+from caseflow.referrals.forms import NoteForm, ReferralActionForm
+from caseflow.referrals.models import Referral
+
+bp = Blueprint("partners", __name__, url_prefix="/partenaires")
+PARTNER_ACTIONS = ("acknowledge", "accept", "return", "complete")
+
+
+def _referral_or_404(referral_id: int) -> Referral:
+    referral = services.visible_referral(referral_id, current_user)
+    if referral is None:
+        abort(404)
+    return referral
+
+
+@bp.route("/")
+@allow("partner")
+def inbox():
+    """Show the referrals to my organisation, by what they need from me."""
+    tab = request.args.get("onglet", "waiting")
+    if tab not in queries.INBOX_TABS and tab != "all":
+        abort(404)
+    organisation_id = current_user.organisation_id
+    return render_template("referrals/inbox.html", tab=tab,
+                           referrals=queries.inbox(organisation_id, tab),
+                           counts=queries.inbox_counts(organisation_id))
+
+
+def render_referral(referral: Referral, action_form=None, note_form=None, status=200):
+    """Render a referral with the dossier facts the hub shares with its organisation."""
+    dossier = referral.dossier
+    shared = services.active_for(current_user, dossier.id) if current_user.role == "partner" \
+        else [referral]
+    return render_template(
+        "referrals/referral.html", referral=referral, dossier=dossier,
+        consent=any(r.consent_to_share for r in shared), checklist=checklist(dossier),
+        action_form=action_form or ReferralActionForm(version=referral.version),
+        note_form=note_form or NoteForm(),
+        actions=[a for a in PARTNER_ACTIONS
+                 if referral.state in services.LIFECYCLE[a][0]]), status
+
+
+@bp.route("/referencements/<int:referral_id>")
+@allow(*EVERYONE)
+def referral(referral_id: int):
+    """Show one referral and what may be done with it now."""
+    return render_referral(_referral_or_404(referral_id))
+
+
+@bp.route("/referencements/<int:referral_id>/<action>", methods=["POST"])
+@allow("partner")
+def answer(referral_id: int, action: str):
+    """Acknowledge, accept, return or complete a referral to my organisation."""
+    referral = _referral_or_404(referral_id)
+    if action not in PARTNER_ACTIONS:
+        abort(404)
+    form = ReferralActionForm()
+    if form.validate():
+        try:
+            services.act(referral, current_user, action, form.version.data,
+                         form.text.data or "", form.result.data or None)
+        except Conflict as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            db.session.refresh(referral)
+            return render_referral(referral, action_form=form, status=409)
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Réponse transmise au Pôle."), "success")
+            return redirect(url_for("partners.referral", referral_id=referral_id), 303)
+    return render_referral(referral, action_form=form, status=422 if form.errors or
+                           form.form_errors else 400)
+
+
+@bp.route("/referencements/<int:referral_id>/notes", methods=["POST"])
+@allow(*EVERYONE)
+def note(referral_id: int):
+    """Leave a note on a referral for the other side."""
+    referral = _referral_or_404(referral_id)
+    form = NoteForm()
+    if form.validate():
+        try:
+            services.add_note(referral, current_user, form.body.data)
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Note ajoutée."), "success")
+            return redirect(url_for("partners.referral", referral_id=referral_id), 303)
+    return render_referral(referral, note_form=form, status=400)
+
+
+@bp.route("/referencements/<int:referral_id>/financement", methods=["GET", "POST"])
+@allow("partner")
+def financing_decision(referral_id: int):
+    """Record my organisation's financing decision on a referred dossier."""
+    referral = _referral_or_404(referral_id)
+    if referral.state not in ("accepted", "completed"):
+        flash(_("Acceptez d'abord le référencement pour consigner une décision de "
+                "financement."), "warning")
+        return redirect(url_for("partners.referral", referral_id=referral_id), 303)
+    dossier = referral.dossier
+    form = FinancingForm(version=dossier.version, decision="authorised")
+    _fill(form)
+    del form.organisation
+    if form.validate_on_submit():
+        fields = _fields(form, organisation=current_user.organisation)
+        try:
+            financing.add_line(dossier, current_user, form.version.data, fields)
+        except Conflict as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Décision de financement consignée."), "success")
+            return redirect(url_for("partners.referral", referral_id=referral_id), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("referrals/financing.html", form=form, referral=referral,
+                           dossier=dossier), status
+

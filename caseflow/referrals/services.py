@@ -1,0 +1,209 @@
+"""Sending a dossier to an organisation, and each answer of the referral's lifecycle.
+
+Every function checks who acts and in which state, records its audit event on the
+dossier, notifies the other side, and flushes; the view commits once.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from caseflow.audit.services import record
+from caseflow.auth.models import User
+from caseflow.database import utcnow
+from caseflow.dossiers.models import Dossier
+from caseflow.dossiers.services import _check_version, _write, apply_transition
+from caseflow.errors import Conflict, DomainError
+from caseflow.extensions import db
+from caseflow.notifications.services import notify, notify_organisation
+from caseflow.reference.models import Organisation
+from caseflow.referrals.models import OPEN_STATES, RESULTS, Referral, ReferralNote
+
+STAFF = ("advisor", "coordinator")
+
+# action: (states it starts from, roles, the state it leads to)
+LIFECYCLE = {
+    "acknowledge": (("sent",), ("partner",), "acknowledged"),
+    "accept": (("sent", "acknowledged"), ("partner",), "accepted"),
+    "return": (("sent", "acknowledged"), ("partner",), "returned"),
+    "complete": (("accepted",), ("partner",), "completed"),
+    "withdraw": (OPEN_STATES, STAFF, "withdrawn"),
+}
+
+
+@dataclass
+class ReferralFields:
+    organisation: Organisation | None
+    reason: str
+    request: str = ""
+    consent_to_share: bool = False
+
+
+def _conflict() -> Conflict:
+    return Conflict(_("Ce référencement a changé pendant que vous le consultiez. "
+                      "Rien n'a été enregistré."))
+
+
+def _flush() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise _conflict() from None
+
+
+def _check(dossier: Dossier, fields: ReferralFields) -> None:
+    if fields.organisation is None or not fields.organisation.active:
+        raise DomainError(_("Choisissez l'organisation à qui référer le dossier."),
+                          "organisation")
+    if not fields.reason.strip():
+        raise DomainError(_("Indiquez la raison du référencement."), "reason")
+    if any(r.organisation_id == fields.organisation.id and r.is_open
+           for r in dossier.referrals):
+        raise DomainError(_("Ce dossier est déjà référé à %(organisation)s.",
+                            organisation=fields.organisation.name), "organisation")
+
+
+def send(dossier: Dossier, actor: User, expected_version: int | None,
+         fields: ReferralFields) -> Referral:
+    """Refer a dossier to an organisation, outside any change of the dossier's step."""
+    if actor.role not in STAFF:
+        raise DomainError(_("Seul le Pôle peut référer un dossier."))
+    _check_version(dossier, expected_version)
+    _check(dossier, fields)
+    referral = Referral(dossier=dossier, organisation=fields.organisation, state="sent",
+                        reason=fields.reason.strip(), request=fields.request.strip(),
+                        consent_to_share=fields.consent_to_share, sent_by=actor,
+                        sent_at=utcnow())
+    db.session.add(referral)
+    dossier.touch()
+    _write()
+    record("referral.sent", "referral", referral.id, actor=actor, dossier_id=dossier.id,
+           changes={"organisation": fields.organisation.code, "state": [None, "sent"],
+                    "request": referral.request, "consent_to_share": referral.consent_to_share},
+           reason=referral.reason)
+    notify_organisation(fields.organisation, "referral.sent", dossier=dossier,
+                        referral_id=referral.id,
+                        params={"organisation": fields.organisation.name})
+    return referral
+
+
+def refer_through_workflow(dossier: Dossier, actor: User, expected_version: int | None,
+                           fields: ReferralFields, trigger: str = "refer",
+                           language: str = "fr", today: date | None = None) -> Referral:
+    """Move the dossier to its referral step and send the referral, in one transaction."""
+    referral = send(dossier, actor, expected_version, fields)
+    apply_transition(dossier, actor, trigger, dossier.version, comment=fields.reason,
+                     referral=referral, language=language, today=today)
+    return referral
+
+
+def act(referral: Referral, actor: User, action: str, expected_version: int | None,
+        text: str = "", result: str | None = None) -> Referral:
+    """Apply one step of the referral's lifecycle: acknowledge, accept, return, complete,
+    withdraw."""
+    if action not in LIFECYCLE:
+        raise DomainError(_("Action inconnue."))
+    sources, roles, destination = LIFECYCLE[action]
+    if actor.role not in roles or (actor.role == "partner"
+                                   and actor.organisation_id != referral.organisation_id):
+        raise DomainError(_("Votre rôle ne permet pas cette action sur ce référencement."))
+    if expected_version is not None and referral.version != expected_version:
+        raise _conflict()
+    if referral.state not in sources:
+        raise DomainError(_("Ce référencement est « %(state)s » : cette action n'est plus "
+                            "possible.", state=state_label(referral.state)))
+    text = (text or "").strip()
+    if action in ("return", "withdraw") and not text:
+        raise DomainError(_("Indiquez la raison."), "text")
+    if action == "complete":
+        if result not in RESULTS:
+            raise DomainError(_("Indiquez si le référencement a abouti."), "result")
+        if not text:
+            raise DomainError(_("Indiquez pourquoi, en quelques mots."), "text")
+    before = referral.state
+    now = utcnow()
+    referral.state = destination
+    if action == "acknowledge":
+        referral.acknowledged_at = now
+    elif action == "accept":
+        referral.accepted_at = now
+        referral.acknowledged_at = referral.acknowledged_at or now
+    elif action == "return":
+        referral.returned_at, referral.return_reason = now, text
+    elif action == "complete":
+        referral.completed_at, referral.result, referral.result_note = now, result, text
+    else:
+        referral.withdrawn_at, referral.withdraw_reason = now, text
+    referral.dossier.touch()
+    _flush()
+    changes = {"state": [before, destination], "organisation": referral.organisation.code}
+    if result:
+        changes["result"] = result
+    record(f"referral.{destination}", "referral", referral.id, actor=actor,
+           dossier_id=referral.dossier_id, changes=changes, reason=text or None)
+    _notify(referral, actor, destination, text)
+    _flush()
+    return referral
+
+
+def _notify(referral: Referral, actor: User, kind: str, text: str) -> None:
+    params = {"organisation": referral.organisation.name, "reason": text}
+    if actor.role == "partner":
+        advisor = referral.dossier.advisor or referral.sent_by
+        if advisor is not None:
+            notify([advisor], f"referral.{kind}", dossier=referral.dossier,
+                   referral_id=referral.id, params=params)
+    else:
+        # A withdrawn referral hides its dossier from the partner: name it in the message.
+        dossier = None if kind == "withdrawn" else referral.dossier
+        params.update(reference=referral.dossier.reference, title=referral.dossier.title)
+        notify_organisation(referral.organisation, f"referral.{kind}", dossier=dossier,
+                            referral_id=referral.id, params=params)
+
+
+def add_note(referral: Referral, actor: User, body: str) -> ReferralNote:
+    """Leave a note on a referral for the other side."""
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("La note est vide."), "body")
+    if actor.role == "partner" and actor.organisation_id != referral.organisation_id:
+        raise DomainError(_("Votre rôle ne permet pas cette action sur ce référencement."))
+    note = ReferralNote(referral=referral, author=actor, body=body)
+    db.session.add(note)
+    referral.dossier.touch()
+    _write()
+    record("referral.note", "referral_note", note.id, actor=actor,
+           dossier_id=referral.dossier_id, changes={"referral": referral.id}, reason=body)
+    _notify(referral, actor, "note", body)
+    return note
+
+
+def state_label(state: str) -> str:
+    """Return a referral state as the interface names it."""
+    from caseflow.referrals.labels import STATE_LABELS
+
+    return str(STATE_LABELS.get(state, state))
+
+
+def visible_referral(referral_id: int, user: User) -> Referral | None:
+    """Return a referral the user may see: staff see all; a partner, their organisation's
+    referrals that were not withdrawn."""
+    referral = db.session.get(Referral, referral_id)
+    if referral is None:
+        return None
+    if user.role in STAFF:
+        return referral
+    if (user.role == "partner" and referral.organisation_id == user.organisation_id
+            and referral.state != "withdrawn"):
+        return referral
+    return None
+
+
+def active_for(user: User, dossier_id: int) -> list[Referral]:
+    """Return the referrals through which a partner sees a dossier."""
+    return list(db.session.scalars(select(Referral).where(
+        Referral.dossier_id == dossier_id, Referral.organisation_id == user.organisation_id,
+        Referral.state != "withdrawn").order_by(Referral.id)))
