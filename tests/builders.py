@@ -123,3 +123,14 @@ def page_text(response) -> str:
     import html
 
     return html.unescape(response.get_data(as_text=True))
+
+
+def refer(dossier, actor, organisation_code: str = "mrc-becancour", consent: bool = False,
+          reason: str = "Demande au fonds dédié de la MRC."):
+    """Refer and commit a dossier to an organisation through the service layer."""
+    from caseflow.referrals.services import ReferralFields, send
+
+    referral = send(dossier, actor, dossier.version, ReferralFields(
+        organisation(organisation_code), reason, "Analyser la demande", consent))
+    db.session.commit()
+    return referral
