@@ -6,7 +6,7 @@ from one install to the next.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -267,11 +267,19 @@ def _refer(dossier, advisor, rng, moment) -> None:
 
         partner_organisation = db.session.scalar(select(Organisation).where(
             Organisation.code == "cdc-nicolet-yamaska"))
+    sent = datetime.combine(moment, time(10), tzinfo=UTC)
+    now = datetime.now(UTC)
     referral = referrals.refer_through_workflow(
         dossier, advisor, dossier.version, referrals.ReferralFields(
             partner_organisation, rng.choice(REFERRAL_REASONS),
             "Analyser l'admissibilité du projet et confirmer la suite.", rng.random() < 0.7),
-        today=moment)
+        today=moment, at=sent)
+
+    def later(days_low: int, days_high: int) -> datetime:
+        nonlocal sent
+        sent = min(sent + timedelta(days=rng.randint(days_low, days_high), hours=3), now)
+        return sent
+
     partner = db.session.scalar(select(User).where(
         User.role == "partner", User.organisation_id == partner_organisation.id))
     ending = rng.choice(REFERRAL_ENDINGS)
@@ -279,15 +287,17 @@ def _refer(dossier, advisor, rng, moment) -> None:
         return
     if ending == "withdrawn":
         referrals.act(referral, advisor, "withdraw", referral.version,
-                      "Le groupe a choisi de poursuivre avec le Pôle seulement.")
+                      "Le groupe a choisi de poursuivre avec le Pôle seulement.",
+                      at=later(5, 30))
         return
-    referrals.act(referral, partner, "acknowledge", referral.version)
+    referrals.act(referral, partner, "acknowledge", referral.version, at=later(0, 6))
     if ending == "returned":
         referrals.act(referral, partner, "return", referral.version,
-                      "Le projet relève plutôt de la CDC du territoire.")
+                      "Le projet relève plutôt de la CDC du territoire.", at=later(2, 12))
     elif ending in ("accepted", "completed"):
-        referrals.act(referral, partner, "accept", referral.version)
+        referrals.act(referral, partner, "accept", referral.version, at=later(1, 15))
         referrals.add_note(referral, partner, "Première rencontre prévue avec le groupe.")
         if ending == "completed":
             referrals.act(referral, partner, "complete", referral.version,
-                          "Demande déposée au comité d'investissement.", "successful")
+                          "Demande déposée au comité d'investissement.", "successful",
+                          at=later(20, 90))

@@ -5,7 +5,7 @@ dossier, notifies the other side, and flushes; the view commits once.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -67,7 +67,7 @@ def _check(dossier: Dossier, fields: ReferralFields) -> None:
 
 
 def send(dossier: Dossier, actor: User, expected_version: int | None,
-         fields: ReferralFields) -> Referral:
+         fields: ReferralFields, at: datetime | None = None) -> Referral:
     """Refer a dossier to an organisation, outside any change of the dossier's step."""
     if actor.role not in STAFF:
         raise DomainError(_("Seul le Pôle peut référer un dossier."))
@@ -76,7 +76,7 @@ def send(dossier: Dossier, actor: User, expected_version: int | None,
     referral = Referral(dossier=dossier, organisation=fields.organisation, state="sent",
                         reason=fields.reason.strip(), request=fields.request.strip(),
                         consent_to_share=fields.consent_to_share, sent_by=actor,
-                        sent_at=utcnow())
+                        sent_at=at or utcnow())
     db.session.add(referral)
     dossier.touch()
     _write()
@@ -92,18 +92,19 @@ def send(dossier: Dossier, actor: User, expected_version: int | None,
 
 def refer_through_workflow(dossier: Dossier, actor: User, expected_version: int | None,
                            fields: ReferralFields, trigger: str = "refer",
-                           language: str = "fr", today: date | None = None) -> Referral:
+                           language: str = "fr", today: date | None = None,
+                           at: datetime | None = None) -> Referral:
     """Move the dossier to its referral step and send the referral, in one transaction."""
-    referral = send(dossier, actor, expected_version, fields)
+    referral = send(dossier, actor, expected_version, fields, at)
     apply_transition(dossier, actor, trigger, dossier.version, comment=fields.reason,
                      referral=referral, language=language, today=today)
     return referral
 
 
 def act(referral: Referral, actor: User, action: str, expected_version: int | None,
-        text: str = "", result: str | None = None) -> Referral:
+        text: str = "", result: str | None = None, at: datetime | None = None) -> Referral:
     """Apply one step of the referral's lifecycle: acknowledge, accept, return, complete,
-    withdraw."""
+    withdraw; `at` dates the step when it is recorded after the fact."""
     if action not in LIFECYCLE:
         raise DomainError(_("Action inconnue."))
     sources, roles, destination = LIFECYCLE[action]
@@ -124,7 +125,7 @@ def act(referral: Referral, actor: User, action: str, expected_version: int | No
         if not text:
             raise DomainError(_("Indiquez pourquoi, en quelques mots."), "text")
     before = referral.state
-    now = utcnow()
+    now = at or utcnow()
     referral.state = destination
     if action == "acknowledge":
         referral.acknowledged_at = now
@@ -150,7 +151,8 @@ def act(referral: Referral, actor: User, action: str, expected_version: int | No
 
 
 def _notify(referral: Referral, actor: User, kind: str, text: str) -> None:
-    params = {"organisation": referral.organisation.name, "reason": text}
+    params = {"organisation": referral.organisation.name,
+              "note" if kind == "note" else "reason": text}
     if actor.role == "partner":
         advisor = referral.dossier.advisor or referral.sent_by
         if advisor is not None:
