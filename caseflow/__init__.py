@@ -33,6 +33,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from caseflow.dossiers.workflow_views import bp as workflows_bp
     from caseflow.extensions import bootstrap, csrf, db, login_manager, migrate
     from caseflow.home.views import bp as home_bp
+    from caseflow.reports.views import bp as reports_bp
     from caseflow.referrals.portal import bp as partners_bp
     from caseflow.referrals.views import bp as referrals_bp
     from caseflow import notifications
@@ -67,6 +68,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.before_request(sessions.expire_stale_session)
     app.before_request(access.enforce_access)
     for blueprint in (auth_bp, home_bp, admin_bp, dossiers_bp, documents_bp, financing_bp,
-                      referrals_bp, partners_bp, workflows_bp, audit_bp):
+                      referrals_bp, partners_bp, workflows_bp, audit_bp,
+                      reports_bp):
         app.register_blueprint(blueprint)
     return app

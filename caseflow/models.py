@@ -14,6 +14,7 @@ from caseflow.dossiers.models import (
 from caseflow.financing.models import FinancingLine
 from caseflow.notifications.models import Notification, OutgoingEmail
 from caseflow.referrals.models import Referral, ReferralNote
+from caseflow.reports.models import PublishedReport
 from caseflow.reference.models import (
     REFERENCE_LISTS,
     Fund,
@@ -28,6 +29,7 @@ from caseflow.reference.models import (
 )
 
 __all__ = [
+    "PublishedReport",
     "Referral", "ReferralNote",
     "Attachment", "DocumentKind", "DossierDocument", "FinancingLine",
     "AuditEvent", "AuditHead", "Counter", "Dossier", "DossierObjective", "Intervention",

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from caseflow.auth.access import has_role
 from caseflow.database import utcnow
 from caseflow.money import format_amount
+from caseflow.reports.charts import bars
 
 STATUS_CLASSES = {
     "todo": "text-bg-light border", "draft": "text-bg-info", "review": "text-bg-warning",
@@ -32,6 +33,20 @@ def init_app(app) -> None:
     app.add_template_filter(_local_time, "local_time")
     app.add_template_filter(_day, "day")
     app.add_template_filter(_money, "money")
+    app.add_template_filter(lambda name: _definition(name), "workflow_definition")
+    app.add_template_filter(lambda item: _label(item), "label")
+
+
+def _definition(name: str):
+    from caseflow.dossiers.workflows import definition
+
+    return definition(name)
+
+
+def _label(item) -> str:
+    from caseflow.dossiers.workflows import label
+
+    return label(item, _current_locale()[:2] if _current_locale() == "en" else "fr")
 
 
 def _money(value) -> str:
@@ -80,6 +95,7 @@ def _globals() -> dict:
         "action_label": action_label,
         "field_label": field_label,
         "has_role": has_role,
+        "chart": lambda rows, title: bars([(row.label, row.value) for row in rows], title),
         "referral_state": lambda state: REFERRAL_STATES.get(state, state),
         "referral_state_class": lambda state: REFERRAL_CLASSES.get(state, "text-bg-light"),
         "referral_result": lambda result: RESULT_LABELS.get(result, result or ""),

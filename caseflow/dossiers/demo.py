@@ -127,8 +127,9 @@ def _demo_dossier(rng, lists, advisors, coordinator, territory, workflow, opened
     place = rng.choice(PLACES[territory])
     title = f"{rng.choice(PROJECTS[sector.code])} de {place}"
     advisor = rng.choice(advisors)
-    women, men = rng.randint(0, 5), rng.randint(0, 4)
-    gender = "les-deux" if women and men else ("homme" if men else "femme")
+    gender = rng.choices(["femme", "homme", "les-deux"], weights=[6, 3, 1])[0]
+    women = rng.randint(1, 5) if gender in ("femme", "les-deux") else rng.randint(0, 2)
+    men = rng.randint(1, 4) if gender in ("homme", "les-deux") else rng.randint(0, 2)
     slug = "".join(c for c in place.lower() if c.isalnum())[:12]
     fields = DossierFields(
         title=title, promoter_name=f"Comité promoteur de {place}",
@@ -242,9 +243,12 @@ def _decide_financing(dossier, advisor, rng, today) -> None:
             amount_authorised=(line.amount_requested * Decimal(rng.choice([1, 1, 0.8, 0.6]))
                                ).quantize(Decimal("1")) if authorised else None,
             decided_on=decided_on,
-            investment=Decimal(rng.randrange(60_000, 600_000, 5000)) if authorised else Decimal(0),
-            jobs_created=rng.randint(0, 4) if authorised else 0,
-            jobs_maintained=rng.randint(0, 6) if authorised else 0))
+            # The project's investment and jobs are carried once, by its dedicated-fund line.
+            investment=Decimal(rng.randrange(60_000, 600_000, 5000))
+            if authorised and line.fund.code == "fdt-es" else Decimal(0),
+            jobs_created=rng.randint(0, 4) if authorised and line.fund.code == "fdt-es" else 0,
+            jobs_maintained=rng.randint(0, 6)
+            if authorised and line.fund.code == "fdt-es" else 0))
 
 
 REFERRAL_REASONS = [

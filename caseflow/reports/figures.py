@@ -1,0 +1,170 @@
+"""The report's figures for a period, from the data, in the codes of DOMAIN.md.
+
+Definitions: an intervention counts when its date is in the period; a dossier counts when
+it has an intervention in the period; a referral counts when it was sent in the period; a
+financing line counts when its decision date is in the period. Dossiers of a protocol
+workflow (one with objectives) are counted in their own section, not in the main tables.
+"""
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from caseflow.dossiers.models import Dossier, DossierObjective, Intervention, intervention_subject
+from caseflow.dossiers.workflows import engine
+from caseflow.extensions import db
+from caseflow.financing.models import FinancingLine
+from caseflow.reference.models import (
+    Fund,
+    Origin,
+    PromoterGender,
+    Sector,
+    Subject,
+    Territory,
+)
+from caseflow.referrals.models import Referral
+from caseflow.reports.periods import Period
+
+PER_INTERVENTION = {"sectors": Sector, "territories": Territory,
+                    "promoter_gender": PromoterGender}
+
+
+def _codes(model) -> list[str]:
+    return list(db.session.scalars(select(model.code).order_by(model.position, model.code)))
+
+
+def _money(value: Decimal) -> str:
+    return format(Decimal(value).quantize(Decimal("0.01")), "f")
+
+
+def compute(period: Period, with_previous: bool = True) -> dict:
+    """Return every figure of the report for a period (and the previous period's)."""
+    definitions = engine().definitions
+    protocols = sorted(name for name, d in definitions.items() if d.objectives)
+    rows = db.session.execute(
+        select(Intervention.id, Dossier.id, Dossier.workflow, Territory.code, Sector.code,
+               PromoterGender.code, Origin.code, Dossier.outcome)
+        .join(Dossier, Dossier.id == Intervention.dossier_id)
+        .join(Territory, Territory.id == Dossier.territory_id)
+        .join(Sector, Sector.id == Dossier.sector_id)
+        .join(PromoterGender, PromoterGender.id == Dossier.promoter_gender_id)
+        .join(Origin, Origin.id == Dossier.origin_id)
+        .where(Intervention.occurred_on >= period.start,
+               Intervention.occurred_on <= period.end)).all()
+    main = [row for row in rows if row[2] not in protocols]
+    subjects = _subjects_by_intervention(period)
+    figures = {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(),
+                   "label": period.label},
+        "dossiers": len({row[1] for row in main}),
+        "interventions": len(main),
+        "received_from_mrc": len({row[1] for row in main if row[6] == "mrc"}),
+        "referred": _referred(period, protocols),
+        "subjects": _zeroed(_codes(Subject),
+                            Counter(code for row in main for code in subjects.get(row[0], ()))),
+    }
+    for key, model in PER_INTERVENTION.items():
+        position = {"territories": 3, "sectors": 4, "promoter_gender": 5}[key]
+        figures[key] = _zeroed(_codes(model), Counter(row[position] for row in main))
+    figures["protocols"] = {name: _protocol(definitions[name], rows, subjects)
+                            for name in protocols}
+    figures["financing"] = _financing(period)
+    if with_previous:
+        figures["previous"] = compute(period.previous(), with_previous=False)
+    return figures
+
+
+def _zeroed(codes: list[str], counts: Counter) -> dict[str, int]:
+    return {code: int(counts.get(code, 0)) for code in codes}
+
+
+def _subjects_by_intervention(period: Period) -> dict[int, list[str]]:
+    pairs = db.session.execute(
+        select(intervention_subject.c.intervention_id, Subject.code)
+        .join(Subject, Subject.id == intervention_subject.c.subject_id)
+        .join(Intervention, Intervention.id == intervention_subject.c.intervention_id)
+        .where(Intervention.occurred_on >= period.start, Intervention.occurred_on <= period.end))
+    by_intervention: dict[int, list[str]] = defaultdict(list)
+    for intervention_id, code in pairs:
+        by_intervention[intervention_id].append(code)
+    return by_intervention
+
+
+def _referred(period: Period, protocols: list[str]) -> int:
+    start, end = period.utc_bounds()
+    query = (select(Referral.dossier_id).distinct()
+             .join(Dossier, Dossier.id == Referral.dossier_id)
+             .where(Referral.sent_at >= start, Referral.sent_at < end))
+    if protocols:
+        query = query.where(Dossier.workflow.not_in(protocols))
+    return len(db.session.scalars(query).all())
+
+
+def _protocol(definition, rows, subjects) -> dict:
+    mine = [row for row in rows if row[2] == definition.name]
+    dossier_ids = {row[1] for row in mine}
+    objectives = Counter()
+    if dossier_ids:
+        for code in db.session.scalars(select(DossierObjective.code).where(
+                DossierObjective.dossier_id.in_(dossier_ids))):
+            objectives[code] += 1
+    outcomes = Counter(row[7] for row in {row[1]: row for row in mine}.values() if row[7])
+    return {
+        "dossiers": len(dossier_ids),
+        "interventions": len(mine),
+        "objectives": _zeroed([o.code for o in definition.objectives], objectives),
+        "outcomes": _zeroed([o.code for o in definition.outcomes], outcomes),
+        "sectors": dict(sorted(Counter(row[4] for row in mine).items())),
+        "promoter_gender": dict(sorted(Counter(row[5] for row in mine).items())),
+    }
+
+
+def _financing(period: Period) -> dict:
+    lines = db.session.execute(
+        select(Fund.code, FinancingLine.dossier_id, FinancingLine.amount_authorised,
+               FinancingLine.investment, FinancingLine.jobs_created,
+               FinancingLine.jobs_maintained)
+        .join(Fund, Fund.id == FinancingLine.fund_id)
+        .where(FinancingLine.decision == "authorised",
+               FinancingLine.decided_on >= period.start,
+               FinancingLine.decided_on <= period.end)).all()
+    funds = _codes(Fund)
+    enterprises = {code: len({line[1] for line in lines if line[0] == code}) for code in funds}
+    authorised = {code: _money(sum((line[2] or Decimal(0) for line in lines if line[0] == code),
+                                   Decimal(0))) for code in funds}
+    created = sum(line[4] for line in lines)
+    maintained = sum(line[5] for line in lines)
+    return {
+        "enterprises_funded": enterprises,
+        "enterprises_funded_total": len({line[1] for line in lines}),
+        "authorised": authorised,
+        "authorised_total": _money(sum((line[2] or Decimal(0) for line in lines), Decimal(0))),
+        "investment": _money(sum((line[3] for line in lines), Decimal(0))),
+        "jobs": int(created + maintained),
+        "jobs_created": int(created),
+        "jobs_maintained": int(maintained),
+    }
+
+
+def change(current, previous) -> int | None:
+    """Return the change in percent from the previous figure, rounded, or None from zero."""
+    current, previous = Decimal(str(current)), Decimal(str(previous))
+    if previous == 0:
+        return None
+    return int(((current - previous) / previous * 100).quantize(Decimal("1"),
+                                                                rounding="ROUND_HALF_UP"))
+
+
+def flatten(figures: dict, prefix: str = "") -> dict[str, object]:
+    """Return every leaf figure by its dotted key (for comparing two versions)."""
+    flat = {}
+    for key, value in figures.items():
+        if key == "previous":
+            continue
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
