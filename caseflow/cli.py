@@ -23,7 +23,9 @@ main = FlaskGroup(create_app=_create_app, help="caseflow: dossiers of a social-e
 
 
 def init_app(app) -> None:
-    for command in (init_db, create_user, demo, audit, workflows):
+    from caseflow.reports.cli import report
+
+    for command in (init_db, create_user, demo, audit, workflows, report):
         app.cli.add_command(command)
 
 

@@ -134,3 +134,12 @@ def refer(dossier, actor, organisation_code: str = "mrc-becancour", consent: boo
         organisation(organisation_code), reason, "Analyser la demande", consent))
     db.session.commit()
     return referral
+
+
+def plain_text(response) -> str:
+    """Return a page's words without markup, spaces collapsed, as a reader sees them."""
+    import html
+    import re
+
+    words = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return re.sub(r"\s+", " ", html.unescape(words)).replace(" :", " :")

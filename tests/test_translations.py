@@ -15,9 +15,11 @@ KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "N_": 
 def _source_messages() -> set[str]:
     messages = set()
     for folder, method in [("caseflow", "python"), ("templates", "jinja2")]:
-        found = extract_from_dir(ROOT / folder, method_map=[("**.py", "python")]
-                                 if method == "python" else [("**.html", "jinja2")],
-                                 keywords=KEYWORDS)
+        pattern = "**.py" if method == "python" else "**.html"
+        options = {} if method == "python" else {"extensions": "jinja2.ext.do",
+                                                  "silent": "false"}
+        found = extract_from_dir(ROOT / folder, method_map=[(pattern, method)],
+                                 options_map={pattern: options}, keywords=KEYWORDS)
         for _filename, _lineno, message, _comments, _context in found:
             messages.add(message[0] if isinstance(message, tuple) else message)
     return messages

@@ -133,6 +133,9 @@ def next_reference(year: int) -> str:
 def _check_fields(fields: DossierFields, workflow: str) -> None:
     if not fields.title.strip():
         raise DomainError(_("Donnez un titre au dossier."), "title")
+    for name in ("promoter_gender", "territory", "sector", "stage", "legal_form", "origin"):
+        if getattr(fields, name) is None:
+            raise DomainError(_("Ce champ est obligatoire."), name)
     if fields.advisor is not None and fields.advisor.role not in ("advisor", "coordinator"):
         raise DomainError(_("Le dossier doit être confié à une personne du Pôle."), "advisor")
     known = {objective.code for objective in definition(workflow).objectives}
