@@ -126,6 +126,8 @@ def show(dossier_id: int):
                            checklist=lines,
                            kind_labels={line.kind.code: line.kind.label for line in lines},
                            withdraw_form=ReferralActionForm(),
+                           organisation_names={r.organisation.code: r.organisation.name
+                                               for r in dossier.referrals},
                            financing_totals=financing_totals(dossier.financing_lines))
 
 
