@@ -18,7 +18,7 @@ class DatabaseInteger(IntegerConverter):
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the application; ``config`` overrides any setting (tests use it)."""
-    from caseflow import cli, http, i18n, models, templating  # noqa: F401 (models: mappers)
+    from caseflow import cli, http, i18n, imports, models, notifications, templating  # noqa: F401 (models: mappers)
     from caseflow import config as settings
     from caseflow.admin import reference  # noqa: F401 (routes on the admin blueprint)
     from caseflow.admin.views import bp as admin_bp
@@ -26,17 +26,16 @@ def create_app(config: Mapping | None = None) -> Flask:
     from caseflow.auth import access, sessions
     from caseflow.auth.views import bp as auth_bp
     from caseflow.database import engine_options
-    from caseflow.dossiers import interventions, workflows  # noqa: F401 (interventions: routes)
     from caseflow.documents.views import bp as documents_bp
+    from caseflow.dossiers import interventions, workflows  # noqa: F401 (interventions: routes)
     from caseflow.dossiers.views import bp as dossiers_bp
-    from caseflow.financing.views import bp as financing_bp
     from caseflow.dossiers.workflow_views import bp as workflows_bp
     from caseflow.extensions import bootstrap, csrf, db, login_manager, migrate
+    from caseflow.financing.views import bp as financing_bp
     from caseflow.home.views import bp as home_bp
-    from caseflow.reports.views import bp as reports_bp
     from caseflow.referrals.portal import bp as partners_bp
     from caseflow.referrals.views import bp as referrals_bp
-    from caseflow import notifications
+    from caseflow.reports.views import bp as reports_bp
 
     overrides = dict(config or {})
     app = Flask(
@@ -64,6 +63,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     workflows.init_app(app, app.config["WORKFLOWS_DIRECTORY"] or ROOT / "workflows")
     cli.init_app(app)
     notifications.init_app(app)  # its pages, navbar badge, outbox sender, CLI
+    imports.init_app(app)  # the coordinator's upload page, `import` and `bench import`
 
     app.before_request(sessions.expire_stale_session)
     app.before_request(access.enforce_access)

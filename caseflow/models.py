@@ -13,8 +13,6 @@ from caseflow.dossiers.models import (
 )
 from caseflow.financing.models import FinancingLine
 from caseflow.notifications.models import Notification, OutgoingEmail
-from caseflow.referrals.models import Referral, ReferralNote
-from caseflow.reports.models import PublishedReport
 from caseflow.reference.models import (
     REFERENCE_LISTS,
     Fund,
@@ -27,6 +25,8 @@ from caseflow.reference.models import (
     Subject,
     Territory,
 )
+from caseflow.referrals.models import Referral, ReferralNote
+from caseflow.reports.models import PublishedReport
 
 __all__ = [
     "PublishedReport",

@@ -81,13 +81,13 @@ def _globals() -> dict:
     from caseflow.auth.forms import LanguageForm, LogoutForm
     from caseflow.documents.forms import STATUS_LABELS
     from caseflow.dossiers.forms import INTERVENTION_KIND_LABELS
+    from caseflow.dossiers.timeline import action_label, field_label
+    from caseflow.dossiers.workflows import definition, engine, label
     from caseflow.financing.forms import DECISION_LABELS
     from caseflow.referrals.labels import ACTION_LABELS as REFERRAL_ACTIONS
     from caseflow.referrals.labels import RESULT_LABELS
     from caseflow.referrals.labels import STATE_CLASSES as REFERRAL_CLASSES
     from caseflow.referrals.labels import STATE_LABELS as REFERRAL_STATES
-    from caseflow.dossiers.timeline import action_label, field_label
-    from caseflow.dossiers.workflows import definition, engine, label
 
     locale = _current_locale()
     return {

@@ -46,7 +46,7 @@ def test_init_db_and_demo_twice_in_a_row(runner, db):
 
 def test_every_demo_login_reaches_its_home_page_in_french(app, runner, db):
     runner.invoke(args=["demo"])
-    for email, full_name, role, _organisation in DEMO_USERS:
+    for email, full_name, _role, _organisation in DEMO_USERS:
         client = app.test_client()
         response = login(client, email, DEMO_PASSWORD, follow=True)
         page = response.get_data(as_text=True)

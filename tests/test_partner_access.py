@@ -59,16 +59,17 @@ class World:
             dossier = make_dossier(advisor, title=f"Projet {name} secret",
                                    promoter_name=f"Promoteur confidentiel {name}")
             intervention = add_intervention(dossier, advisor)
+            from sqlalchemy import select
+
             from caseflow.documents import services as documents
             from caseflow.documents.models import DocumentKind
-            from sqlalchemy import select
 
             kind = db.session.scalar(select(DocumentKind).where(DocumentKind.code == "charte"))
             attachment = documents.attach(dossier, advisor, dossier.version, kind, "charte.pdf",
                                           tiny_pdf("x"), _folder(), 10_000_000)
             from caseflow.financing.services import FinancingFields, add_line
-            from tests.builders import organisation as organisation_named
             from caseflow.reference.models import Fund
+            from tests.builders import organisation as organisation_named
 
             fund = db.session.scalar(select(Fund).where(Fund.code == "fdt-es"))
             line = add_line(dossier, advisor, dossier.version, FinancingFields(
@@ -194,10 +195,13 @@ def test_contact_details_wait_for_the_promoters_consent(app, db, advisor, partne
 def test_private_notes_stay_with_the_hub(app, db, advisor, partner_client, advisor_client):
     dossier = make_dossier(advisor)
     add_intervention(dossier, advisor, notes="Note publique sur la rencontre")
-    from caseflow.dossiers.services import InterventionFields, add_intervention as add
-    from caseflow.reference.models import Subject
-    from sqlalchemy import select
     from datetime import date
+
+    from sqlalchemy import select
+
+    from caseflow.dossiers.services import InterventionFields
+    from caseflow.dossiers.services import add_intervention as add
+    from caseflow.reference.models import Subject
 
     subject = db.session.scalar(select(Subject).where(Subject.code == "gouvernance"))
     add(dossier, advisor, dossier.version, InterventionFields(

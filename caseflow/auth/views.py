@@ -79,7 +79,8 @@ def change_password():
             getattr(form, error.field).errors.append(error.message)
         else:
             db.session.commit()
-            start_session(current_user._get_current_object())  # this session continues with the new token
+            # This session goes on with the new token; every other one has ended.
+            start_session(current_user._get_current_object())
             flash(_("Votre mot de passe a été changé."), "success")
             return redirect(url_for("home.index"))
     status = 400 if form.is_submitted() else 200

@@ -12,11 +12,11 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from caseflow.auth.models import User
+from caseflow.documents.models import DocumentKind
 from caseflow.dossiers import services
 from caseflow.dossiers.models import Counter
 from caseflow.dossiers.services import ContactFields, DossierFields, InterventionFields
 from caseflow.extensions import db
-from caseflow.documents.models import DocumentKind
 from caseflow.reference.models import (
     Fund,
     LegalForm,

@@ -8,9 +8,9 @@ from flask_login import current_user
 
 from caseflow.auth.access import allow
 from caseflow.dossiers import choices, services
-from caseflow.dossiers.forms import InterventionForm, RemoveInterventionForm
-from caseflow.dossiers.models import Dossier, Intervention
 from caseflow.dossiers.access import STAFF, visible_dossier
+from caseflow.dossiers.forms import InterventionForm, RemoveInterventionForm
+from caseflow.dossiers.models import Intervention
 from caseflow.dossiers.views import _conflict, _form_error, bp
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db

@@ -162,7 +162,8 @@ def _apply_fields(dossier: Dossier, fields: DossierFields) -> None:
         dossier.contacts = [PromoterContact(name=n, email=e, phone=p, position=i)
                             for i, (n, e, p) in enumerate(wanted)]
     if sorted(dossier.protocol_objectives) != sorted(set(fields.objectives)):
-        dossier.objectives = [DossierObjective(code=code) for code in sorted(set(fields.objectives))]
+        dossier.objectives = [DossierObjective(code=code)
+                              for code in sorted(set(fields.objectives))]
 
 
 def open_dossier(actor: User, fields: DossierFields, workflow: str = DEFAULT_WORKFLOW) -> Dossier:

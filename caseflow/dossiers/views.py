@@ -7,10 +7,8 @@ from flask_login import current_user
 
 from caseflow.auth.access import EVERYONE, allow
 from caseflow.documents.checklist import checklist
-from caseflow.dossiers.access import STAFF, visible_dossier
-from caseflow.financing.services import totals as financing_totals
-from caseflow.referrals.forms import ReferralActionForm
 from caseflow.dossiers import choices, queries, services
+from caseflow.dossiers.access import STAFF, visible_dossier
 from caseflow.dossiers.forms import (
     CaseloadFilterForm,
     DossierForm,
@@ -22,9 +20,11 @@ from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.workflows import DEFAULT_WORKFLOW, definition, engine, label
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
+from caseflow.financing.services import totals as financing_totals
 from caseflow.forms import choices as options
 from caseflow.http import request_id
 from caseflow.reference.models import Sector, Territory
+from caseflow.referrals.forms import ReferralActionForm
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 
@@ -186,7 +186,8 @@ def transition(dossier_id: int, trigger: str):
             locked = services.load_for_update(dossier_id)
             services.apply_transition(locked, current_user, trigger, form.version.data,
                                       comment=form.comment.data or "",
-                                      outcome=form.outcome.data if form.outcome is not None else None,
+                                      outcome=(form.outcome.data if form.outcome is not None
+                                               else None),
                                       language=_language())
         except Conflict as error:
             return _conflict(dossier_id, error)
