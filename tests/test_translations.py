@@ -18,8 +18,10 @@ def _source_messages() -> set[str]:
         pattern = "**.py" if method == "python" else "**.html"
         options = {} if method == "python" else {"extensions": "jinja2.ext.do",
                                                   "silent": "false"}
+        # Folders such as _macros/ and _partials/ hold messages too (Babel skips "_" folders).
         found = extract_from_dir(ROOT / folder, method_map=[(pattern, method)],
-                                 options_map={pattern: options}, keywords=KEYWORDS)
+                                 options_map={pattern: options}, keywords=KEYWORDS,
+                                 directory_filter=lambda path: not Path(path).name.startswith("."))
         for _filename, _lineno, message, _comments, _context in found:
             messages.add(message[0] if isinstance(message, tuple) else message)
     return messages
