@@ -16,7 +16,7 @@ PAGE_SIZE = 50
 @allow("coordinator")
 def log():
     """List audit events, newest first, with their actor and hash."""
-    page_number = request.args.get("page", 1, type=int) or 1
+    page_number = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     page = db.paginate(select(AuditEvent).order_by(AuditEvent.seq.desc()),
                        page=max(page_number, 1), per_page=PAGE_SIZE, error_out=False)
     actor_ids = {event.actor_id for event in page.items if event.actor_id}

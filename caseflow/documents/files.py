@@ -85,6 +85,10 @@ def safe_name(name: str, extension: str) -> str:
                    if unicodedata.category(c)[0] != "C").strip(" .")
     if not base:
         base = f"document.{extension}"
+    # The name a partner downloads ends with what the file really is.
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or suffix.lower() not in {extension, "jpeg" if extension == "jpg" else extension}:
+        base = f"{stem if dot else base}.{extension}"
     if len(base) > 200:
         stem, dot, suffix = base.rpartition(".")
         base = (stem[:190] + dot + suffix[:9]) if dot else base[:200]

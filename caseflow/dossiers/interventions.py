@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -55,9 +55,10 @@ def edit_intervention(dossier_id: int, intervention_id: int):
     """Correct an intervention."""
     intervention = _intervention_or_404(dossier_id, intervention_id)
     dossier = intervention.dossier
-    form = InterventionForm(obj=intervention, version=dossier.version,
-                            subjects=[s.code for s in intervention.subjects])
+    form = InterventionForm(obj=intervention, version=dossier.version)
     choices.fill_intervention_form(form)
+    if request.method == "GET":  # the form shows codes, the intervention holds subjects
+        form.subjects.data = [subject.code for subject in intervention.subjects]
     if form.validate_on_submit():
         try:
             services.update_intervention(intervention, current_user, form.version.data,

@@ -29,6 +29,9 @@ from caseflow.errors import Conflict, DomainError, NotFound
 from caseflow.extensions import db
 from caseflow.workflow.engine import Actor, TransitionRefused
 
+# No record of the hub goes back further; an older date is a typing mistake.
+EARLIEST = date(1950, 1, 1)
+
 # Fields of a dossier an edit may change, recorded before and after in the audit log.
 TRACKED_FIELDS = (
     "title", "description", "promoter_name", "promoter_gender", "women_count", "men_count",
@@ -145,6 +148,8 @@ def _check_fields(fields: DossierFields, workflow: str) -> None:
                             code=", ".join(sorted(unknown))), "objectives")
     if fields.opened_on is not None and fields.opened_on > date.today():
         raise DomainError(_("La date d'ouverture ne peut pas être dans le futur."), "opened_on")
+    if fields.opened_on is not None and fields.opened_on < EARLIEST:
+        raise DomainError(_("Cette date est trop ancienne (avant 1950)."), "opened_on")
 
 
 def _apply_fields(dossier: Dossier, fields: DossierFields) -> None:
@@ -272,6 +277,8 @@ def _check_intervention(fields: InterventionFields) -> None:
     if fields.occurred_on > date.today():
         raise DomainError(_("La date d'une intervention ne peut pas être dans le futur."),
                           "occurred_on")
+    if fields.occurred_on < EARLIEST:
+        raise DomainError(_("Cette date est trop ancienne (avant 1950)."), "occurred_on")
     if fields.minutes is not None and not 0 <= fields.minutes <= 24 * 60:
         raise DomainError(_("La durée doit être comprise entre 0 et 1440 minutes."), "minutes")
     if not fields.subjects:

@@ -178,6 +178,8 @@ def transition(dossier_id: int, trigger: str):
     if not candidates:
         abort(404)
     chosen = next((t for t in candidates if dossier.state in t.sources), candidates[0])
+    if "referral" in chosen.fields and request.method == "GET":
+        return redirect(url_for("referrals.new", dossier_id=dossier_id, through=trigger), 303)
     form = TransitionForm(version=dossier.version)
     choices.fill_transition_form(form, workflow, chosen, _language())
     status = 200

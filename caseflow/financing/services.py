@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from caseflow.audit.services import record
 from caseflow.auth.models import User
 from caseflow.dossiers.models import Dossier
-from caseflow.dossiers.services import _check_version, _write
+from caseflow.dossiers.services import EARLIEST, _check_version, _write
 from caseflow.errors import DomainError
 from caseflow.extensions import db
 from caseflow.financing.models import DECISIONS, FinancingLine
@@ -50,6 +50,8 @@ def _check(fields: FinancingFields) -> None:
             raise DomainError(_("Entrez un nombre d'emplois entre 0 et 10 000."), name)
     if fields.decided_on is not None and fields.decided_on > date.today():
         raise DomainError(_("La date de décision ne peut pas être dans le futur."), "decided_on")
+    if fields.decided_on is not None and fields.decided_on < EARLIEST:
+        raise DomainError(_("Cette date est trop ancienne (avant 1950)."), "decided_on")
     if fields.decision != "pending" and fields.decided_on is None:
         raise DomainError(_("Indiquez la date de la décision."), "decided_on")
     if fields.decision == "authorised" and fields.amount_authorised is None:

@@ -41,7 +41,12 @@ def _organisations():
 @allow(*EVERYONE)
 def index():
     """Show the home page of the current user's role."""
-    counts = _follow_up_counts(current_user) if current_user.role != "partner" else {}
+    if current_user.role == "partner":
+        from caseflow.referrals.queries import inbox_counts
+
+        counts = inbox_counts(current_user.organisation_id)
+    else:
+        counts = _follow_up_counts(current_user)
     organisations = _organisations() if current_user.role == "coordinator" else []
     return render_template(f"home/{current_user.role}.html", counts=counts,
                            organisations=organisations)

@@ -159,11 +159,17 @@ def _notify(referral: Referral, actor: User, kind: str, text: str) -> None:
             notify([advisor], f"referral.{kind}", dossier=referral.dossier,
                    referral_id=referral.id, params=params)
     else:
-        # A withdrawn referral hides its dossier from the partner: name it in the message.
-        dossier = None if kind == "withdrawn" else referral.dossier
+        if referral.state == "withdrawn" and kind != "withdrawn":
+            return  # the partner no longer sees this dossier: tell them nothing more
+        if kind == "note":
+            params["organisation"] = _("le Pôle d'économie sociale")
+        # A withdrawn referral hides its dossier from the partner: name it in the message,
+        # and link to nothing they could no longer open.
+        withdrawn = kind == "withdrawn"
         params.update(reference=referral.dossier.reference, title=referral.dossier.title)
-        notify_organisation(referral.organisation, f"referral.{kind}", dossier=dossier,
-                            referral_id=referral.id, params=params)
+        notify_organisation(referral.organisation, f"referral.{kind}",
+                            dossier=None if withdrawn else referral.dossier,
+                            referral_id=None if withdrawn else referral.id, params=params)
 
 
 def add_note(referral: Referral, actor: User, body: str) -> ReferralNote:
@@ -171,6 +177,8 @@ def add_note(referral: Referral, actor: User, body: str) -> ReferralNote:
     body = (body or "").strip()
     if not body:
         raise DomainError(_("La note est vide."), "body")
+    if referral.state == "withdrawn":
+        raise DomainError(_("Ce référencement est retiré : il ne reçoit plus de notes."), "body")
     if actor.role == "partner" and actor.organisation_id != referral.organisation_id:
         raise DomainError(_("Votre rôle ne permet pas cette action sur ce référencement."))
     note = ReferralNote(referral=referral, author=actor, body=body)

@@ -10,6 +10,9 @@ FISCAL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|:|/| au | to )\s*(\d{4}-\d{2}-\d{2})$")
 
 
+EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
+
+
 class PeriodError(ValueError):
     """The text names no period."""
 
@@ -69,7 +72,7 @@ def parse_period(text: str) -> Period:
             start, end = date.fromisoformat(match.group(1)), date.fromisoformat(match.group(2))
         except ValueError:
             raise PeriodError(text) from None
-        if end < start or (end - start).days > 3660:
+        if end < start or (end - start).days > 3660 or start < EARLIEST or end > LATEST:
             raise PeriodError(text)
         return Period(start, end)
     raise PeriodError(text)

@@ -1,5 +1,7 @@
 """Publishing a period's report, and telling what today's data would change in it."""
 
+from datetime import date
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -20,6 +22,8 @@ def published(period: Period) -> PublishedReport | None:
 
 def publish(period: Period, actor: User) -> PublishedReport:
     """Freeze today's figures of a period as its published report."""
+    if period.end >= date.today():
+        raise DomainError(_("Seule une période terminée peut être publiée."))
     if published(period) is not None:
         raise DomainError(_("Le bilan de cette période est déjà publié."))
     figures = compute(period)

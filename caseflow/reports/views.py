@@ -28,6 +28,7 @@ FORMATS = {
 
 def _fiscal_years() -> list[Period]:
     first = db.session.scalar(select(func.min(Intervention.occurred_on))) or date.today()
+    first = max(first, date(1990, 4, 1))
     current = fiscal_year_of(date.today())
     return [fiscal_year(year) for year in range(current.start.year,
                                                 fiscal_year_of(first).start.year - 1, -1)]
