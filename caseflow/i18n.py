@@ -1,6 +1,7 @@
 """Interface language: Québec French first, English second."""
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from caseflow.extensions import babel
@@ -23,3 +24,9 @@ def select_locale() -> str:
         return session["locale"]
     best = request.accept_languages.best_match(["fr-CA", "fr", "en"])
     return "en" if best == "en" else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def language() -> str:
+    """Return the language of the current request as the labels know it: "fr" or "en"."""
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "fr"

@@ -2,11 +2,12 @@
 
 from datetime import date
 
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from caseflow.auth.access import has_role
 from caseflow.database import utcnow
+from caseflow.i18n import language
 from caseflow.money import format_amount
 from caseflow.reports.charts import bars
 
@@ -46,7 +47,7 @@ def _definition(name: str):
 def _label(item) -> str:
     from caseflow.dossiers.workflows import label
 
-    return label(item, _current_locale()[:2] if _current_locale() == "en" else "fr")
+    return label(item, language())
 
 
 def _money(value) -> str:
@@ -73,8 +74,8 @@ def _day(value) -> str:
 
 
 def _current_locale() -> str:
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "fr_CA"
+    """Return the locale code the language form and the html tag use."""
+    return "en" if language() == "en" else "fr_CA"
 
 
 def _globals() -> dict:
@@ -82,16 +83,15 @@ def _globals() -> dict:
     from caseflow.documents.forms import STATUS_LABELS
     from caseflow.dossiers.forms import INTERVENTION_KIND_LABELS
     from caseflow.dossiers.timeline import action_label, field_label
-    from caseflow.dossiers.workflows import definition, engine, label
+    from caseflow.dossiers.workflows import definition, engine
     from caseflow.financing.forms import DECISION_LABELS
     from caseflow.referrals.labels import ACTION_LABELS as REFERRAL_ACTIONS
     from caseflow.referrals.labels import RESULT_LABELS
     from caseflow.referrals.labels import STATE_CLASSES as REFERRAL_CLASSES
     from caseflow.referrals.labels import STATE_LABELS as REFERRAL_STATES
 
-    locale = _current_locale()
     return {
-        "label": lambda item: label(item, "en" if locale == "en" else "fr"),
+        "label": _label,
         "action_label": action_label,
         "field_label": field_label,
         "has_role": has_role,

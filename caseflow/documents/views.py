@@ -21,8 +21,8 @@ from caseflow.documents import files, services
 from caseflow.documents.forms import DocumentStatusForm, RemoveFileForm, UploadForm
 from caseflow.documents.models import Attachment, DocumentKind
 from caseflow.dossiers.access import STAFF, visible_dossier
-from caseflow.dossiers.views import _conflict, _form_error
-from caseflow.errors import Conflict, DomainError
+from caseflow.dossiers.saving import conflict_page, save
+from caseflow.errors import Conflict
 from caseflow.extensions import db
 
 bp = Blueprint("documents", __name__, url_prefix="/dossiers")
@@ -60,18 +60,11 @@ def item(dossier_id: int, code: str):
     if not form.is_submitted():
         return _page(dossier, kind)
     if form.validate():
-        try:
-            services.set_status(dossier, current_user, form.version.data, kind,
-                                form.status.data, form.due_on.data)
-        except Conflict as error:
-            return _conflict(dossier_id, error)
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Statut enregistré."), "success")
-            return redirect(url_for("documents.item", dossier_id=dossier_id, code=code), 303)
+        saved = save(form, dossier_id, lambda: services.set_status(
+            dossier, current_user, form.version.data, kind, form.status.data, form.due_on.data),
+            _("Statut enregistré."), url_for("documents.item", dossier_id=dossier_id, code=code))
+        if saved:
+            return saved
     return _page(dossier, kind, status_form=form, status=400)
 
 
@@ -87,18 +80,12 @@ def upload(dossier_id: int, code: str):
         content = form.file.data.read(limit + 1)
         if len(content) > limit:
             abort(413)
-        try:
-            services.attach(dossier, current_user, form.version.data, kind,
-                            form.file.data.filename or "", content, upload_folder(), limit)
-        except Conflict as error:
-            return _conflict(dossier_id, error)
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Fichier ajouté."), "success")
-            return redirect(url_for("documents.item", dossier_id=dossier_id, code=code), 303)
+        saved = save(form, dossier_id, lambda: services.attach(
+            dossier, current_user, form.version.data, kind, form.file.data.filename or "",
+            content, upload_folder(), limit),
+            _("Fichier ajouté."), url_for("documents.item", dossier_id=dossier_id, code=code))
+        if saved:
+            return saved
     return _page(dossier, kind, upload_form=form, status=400)
 
 
@@ -139,7 +126,7 @@ def remove(dossier_id: int, attachment_id: int):
     try:
         services.remove(attachment, current_user, dossier, form.version.data)
     except Conflict as error:
-        return _conflict(dossier_id, error)
+        return conflict_page(dossier_id, error)
     db.session.commit()
     flash(_("Fichier retiré."), "success")
     return redirect(url_for("documents.item", dossier_id=dossier_id, code=code), 303)

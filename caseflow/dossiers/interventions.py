@@ -11,8 +11,9 @@ from caseflow.dossiers import choices, services
 from caseflow.dossiers.access import STAFF, visible_dossier
 from caseflow.dossiers.forms import InterventionForm, RemoveInterventionForm
 from caseflow.dossiers.models import Intervention
-from caseflow.dossiers.views import _conflict, _form_error, bp
-from caseflow.errors import Conflict, DomainError
+from caseflow.dossiers.saving import conflict_page, save
+from caseflow.dossiers.views import bp
+from caseflow.errors import Conflict
 from caseflow.extensions import db
 
 
@@ -31,18 +32,11 @@ def new_intervention(dossier_id: int):
     form = InterventionForm(version=dossier.version, occurred_on=date.today())
     choices.fill_intervention_form(form)
     if form.validate_on_submit():
-        try:
-            services.add_intervention(dossier, current_user, form.version.data,
-                                      choices.intervention_fields(form))
-        except Conflict as error:
-            return _conflict(dossier_id, error)
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Intervention enregistrée."), "success")
-            return redirect(url_for("dossiers.show", dossier_id=dossier_id), 303)
+        saved = save(form, dossier_id, lambda: services.add_intervention(
+            dossier, current_user, form.version.data, choices.intervention_fields(form)),
+            _("Intervention enregistrée."), url_for("dossiers.show", dossier_id=dossier_id))
+        if saved:
+            return saved
     status = 400 if form.is_submitted() else 200
     return render_template("dossiers/intervention.html", form=form, dossier=dossier,
                            intervention=None), status
@@ -60,18 +54,11 @@ def edit_intervention(dossier_id: int, intervention_id: int):
     if request.method == "GET":  # the form shows codes, the intervention holds subjects
         form.subjects.data = [subject.code for subject in intervention.subjects]
     if form.validate_on_submit():
-        try:
-            services.update_intervention(intervention, current_user, form.version.data,
-                                         choices.intervention_fields(form))
-        except Conflict as error:
-            return _conflict(dossier_id, error)
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Intervention corrigée."), "success")
-            return redirect(url_for("dossiers.show", dossier_id=dossier_id), 303)
+        saved = save(form, dossier_id, lambda: services.update_intervention(
+            intervention, current_user, form.version.data, choices.intervention_fields(form)),
+            _("Intervention corrigée."), url_for("dossiers.show", dossier_id=dossier_id))
+        if saved:
+            return saved
     status = 400 if form.is_submitted() else 200
     return render_template("dossiers/intervention.html", form=form, dossier=dossier,
                            intervention=intervention), status
@@ -89,7 +76,7 @@ def remove_intervention(dossier_id: int, intervention_id: int):
         services.remove_intervention(intervention, current_user, form.version.data,
                                      form.reason.data or "")
     except Conflict as error:
-        return _conflict(dossier_id, error)
+        return conflict_page(dossier_id, error)
     db.session.commit()
     flash(_("Intervention retirée; le journal en garde la trace."), "success")
     return redirect(url_for("dossiers.show", dossier_id=dossier_id), 303)

@@ -1,7 +1,6 @@
 """The advisor's pages: caseload, new dossier, dossier page, edits, transitions, interventions."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,43 +16,21 @@ from caseflow.dossiers.forms import (
     TransitionForm,
 )
 from caseflow.dossiers.models import Dossier
+from caseflow.dossiers.saving import conflict_page, save, show_refusal
 from caseflow.dossiers.workflows import DEFAULT_WORKFLOW, definition, engine, label
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
 from caseflow.financing.services import totals as financing_totals
 from caseflow.forms import choices as options
-from caseflow.http import request_id
+from caseflow.i18n import language
 from caseflow.reference.models import Sector, Territory
 from caseflow.referrals.forms import ReferralActionForm
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 
 
-def _language() -> str | None:
-    locale = get_locale()
-    return locale.language if locale is not None else None
-
-
 def _dossier_or_404(dossier_id: int) -> Dossier:
     return visible_dossier(dossier_id, current_user)
-
-
-def _conflict(dossier_id: int, error: Conflict):
-    db.session.rollback()
-    dossier = db.session.get(Dossier, dossier_id)
-    body = render_template("dossiers/conflict.html", dossier=dossier, status=409,
-                           title=_("Conflit de modification"), explanation=error.message,
-                           definition=definition(dossier.workflow) if dossier else None,
-                           request_id=request_id())
-    return body, 409
-
-
-def _form_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.route("/")
@@ -61,7 +38,7 @@ def _form_error(form, error: DomainError) -> None:
 def caseload():
     """List dossiers with filters, search, sort and pages; "Mes dossiers" by default."""
     form = CaseloadFilterForm(request.args)
-    states = sorted({(name, s.label_fr if _language() != "en" else s.label_en)
+    states = sorted({(name, label(s, language()))
                      for d in engine().definitions.values() for name, s in d.states.items()},
                     key=lambda pair: pair[1])
     form.state.choices = options([("", _("Toutes")), *states])
@@ -89,7 +66,7 @@ def new():
     form = DossierForm()
     workflow = request.form.get("workflow") or request.args.get("workflow") or DEFAULT_WORKFLOW
     workflow = workflow if workflow in engine().definitions else DEFAULT_WORKFLOW
-    choices.fill_dossier_form(form, workflow, _language(), opening=True)
+    choices.fill_dossier_form(form, workflow, language(), opening=True)
     if request.method == "GET":
         form.advisor.data = str(current_user.id)
         form.workflow.data = workflow
@@ -98,7 +75,7 @@ def new():
             dossier = services.open_dossier(current_user, choices.dossier_fields(form),
                                             workflow)
         except DomainError as error:
-            _form_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Dossier %(reference)s ouvert.", reference=dossier.reference), "success")
@@ -118,7 +95,7 @@ def show(dossier_id: int):
 
         return render_referral(active_for(current_user, dossier.id)[-1])
     workflow = definition(dossier.workflow)
-    actions = engine().options(dossier, services.actor_of(current_user), language=_language())
+    actions = engine().options(dossier, services.actor_of(current_user), language=language())
     lines = checklist(dossier)
     return render_template("dossiers/show.html", dossier=dossier, definition=workflow,
                            actions=actions, timeline=queries.timeline(dossier),
@@ -137,19 +114,13 @@ def edit(dossier_id: int):
     """Correct or complete a dossier's facts."""
     dossier = _dossier_or_404(dossier_id)
     form = EditDossierForm(obj=_form_values(dossier) if request.method == "GET" else None)
-    choices.fill_dossier_form(form, dossier.workflow, _language())
+    choices.fill_dossier_form(form, dossier.workflow, language())
     if form.validate_on_submit():
-        try:
-            services.update_dossier(dossier, current_user, form.version.data,
-                                    choices.dossier_fields(form))
-        except Conflict as error:
-            return _conflict(dossier_id, error)
-        except DomainError as error:
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Dossier enregistré."), "success")
-            return redirect(url_for("dossiers.show", dossier_id=dossier.id), 303)
+        saved = save(form, dossier_id, lambda: services.update_dossier(
+            dossier, current_user, form.version.data, choices.dossier_fields(form)),
+            _("Dossier enregistré."), url_for("dossiers.show", dossier_id=dossier_id))
+        if saved:
+            return saved
     status = 400 if form.is_submitted() else 200
     return render_template("dossiers/form.html", form=form, dossier=dossier), status
 
@@ -181,7 +152,7 @@ def transition(dossier_id: int, trigger: str):
     if "referral" in chosen.fields and request.method == "GET":
         return redirect(url_for("referrals.new", dossier_id=dossier_id, through=trigger), 303)
     form = TransitionForm(version=dossier.version)
-    choices.fill_transition_form(form, workflow, chosen, _language())
+    choices.fill_transition_form(form, workflow, chosen, language())
     status = 200
     if form.validate_on_submit():
         try:
@@ -190,21 +161,21 @@ def transition(dossier_id: int, trigger: str):
                                       comment=form.comment.data or "",
                                       outcome=(form.outcome.data if form.outcome is not None
                                                else None),
-                                      language=_language())
+                                      language=language())
         except Conflict as error:
-            return _conflict(dossier_id, error)
+            return conflict_page(dossier_id, error)
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_refusal(form, error)
             status = 422
         else:
             db.session.commit()
             flash(_("Le dossier est maintenant à l'étape « %(state)s ».",
-                    state=label(workflow.state(dossier.state), _language())), "success")
+                    state=label(workflow.state(dossier.state), language())), "success")
             return redirect(url_for("dossiers.show", dossier_id=dossier_id), 303)
     elif form.is_submitted():
         status = 400
     refusal = engine().refusal(dossier, services.actor_of(current_user), trigger,
-                               language=_language())
+                               language=language())
     return render_template("dossiers/transition.html", form=form, dossier=dossier,
                            definition=workflow, transition=chosen, refusal=refusal), status

@@ -1,10 +1,10 @@
 """The workflow definitions, shown to the people who follow them."""
 
 from flask import Blueprint, abort, render_template
-from flask_babel import get_locale
 
 from caseflow.auth.access import allow
 from caseflow.dossiers.workflows import engine
+from caseflow.i18n import language
 from caseflow.workflow.diagram import mermaid
 from caseflow.workflow.engine import UnknownWorkflow
 
@@ -19,7 +19,5 @@ def show(name: str):
         definition = engine().definition(name)
     except UnknownWorkflow:
         abort(404)
-    locale = get_locale()
-    language = "en" if locale is not None and locale.language == "en" else "fr"
     return render_template("dossiers/workflow.html", definition=definition,
-                           diagram=mermaid(definition, language))
+                           diagram=mermaid(definition, language()))

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from caseflow.auth.access import allow
 from caseflow.dossiers.access import STAFF, visible_dossier
 from caseflow.dossiers.choices import BLANK, items
-from caseflow.dossiers.views import _conflict, _form_error
-from caseflow.errors import Conflict, DomainError
+from caseflow.dossiers.saving import conflict_page, save
+from caseflow.errors import Conflict
 from caseflow.extensions import db
 from caseflow.financing import services
 from caseflow.financing.forms import FinancingForm, RemoveFinancingForm
@@ -64,21 +64,16 @@ def line(dossier_id: int, line_id: int | None = None):
         form.fund.data = existing.fund.code
         form.organisation.data = existing.organisation.code if existing.organisation else ""
     if form.validate_on_submit():
-        try:
+        def change():
             if existing is None:
-                services.add_line(dossier, current_user, form.version.data, _fields(form))
-            else:
-                services.update_line(existing, dossier, current_user, form.version.data,
-                                     _fields(form))
-        except Conflict as error:
-            return _conflict(dossier_id, error)
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Financement enregistré."), "success")
-            return redirect(url_for("dossiers.show", dossier_id=dossier_id) + "#financement", 303)
+                return services.add_line(dossier, current_user, form.version.data, _fields(form))
+            return services.update_line(existing, dossier, current_user, form.version.data,
+                                        _fields(form))
+
+        saved = save(form, dossier_id, change, _("Financement enregistré."),
+                     url_for("dossiers.show", dossier_id=dossier_id) + "#financement")
+        if saved:
+            return saved
     status = 400 if form.is_submitted() else 200
     return render_template("financing/line.html", form=form, dossier=dossier, line=existing,
                            remove_form=RemoveFinancingForm(version=dossier.version)), status
@@ -96,7 +91,7 @@ def remove(dossier_id: int, line_id: int):
     try:
         services.remove_line(existing, dossier, current_user, form.version.data)
     except Conflict as error:
-        return _conflict(dossier_id, error)
+        return conflict_page(dossier_id, error)
     db.session.commit()
     flash(_("Ligne de financement retirée."), "success")
     return redirect(url_for("dossiers.show", dossier_id=dossier_id) + "#financement", 303)

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from caseflow.auth.access import EVERYONE, allow
 from caseflow.documents.checklist import checklist
-from caseflow.dossiers.views import _form_error
+from caseflow.dossiers.saving import show_refusal
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
 from caseflow.financing import services as financing
@@ -80,7 +80,7 @@ def answer(referral_id: int, action: str):
             return render_referral(referral, action_form=form, status=409)
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Réponse transmise au Pôle."), "success")
@@ -100,7 +100,7 @@ def note(referral_id: int):
             services.add_note(referral, current_user, form.body.data)
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Note ajoutée."), "success")
@@ -130,7 +130,7 @@ def financing_decision(referral_id: int):
             form.form_errors.append(error.message)
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Décision de financement consignée."), "success")

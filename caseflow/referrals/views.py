@@ -1,19 +1,19 @@
 """The hub's side of referrals: refer a dossier, withdraw a referral, follow them all."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from caseflow.auth.access import allow
 from caseflow.dossiers.access import STAFF, visible_dossier
+from caseflow.dossiers.saving import conflict_page, show_refusal
 from caseflow.dossiers.services import TransitionNotAllowed
-from caseflow.dossiers.views import _conflict, _form_error
 from caseflow.dossiers.workflows import definition
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
 from caseflow.forms import choices
+from caseflow.i18n import language
 from caseflow.reference.models import Organisation
 from caseflow.referrals import queries, services
 from caseflow.referrals.forms import ReferralActionForm, ReferralFilterForm, ReferralForm
@@ -25,11 +25,6 @@ bp = Blueprint("referrals", __name__)
 def _organisations():
     return db.session.scalars(select(Organisation).where(Organisation.active.is_(True))
                               .order_by(Organisation.kind, Organisation.name)).all()
-
-
-def _language() -> str:
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "fr"
 
 
 @bp.route("/dossiers/<int:dossier_id>/referrals/new", methods=["GET", "POST"])
@@ -57,14 +52,14 @@ def new(dossier_id: int):
         try:
             if through:
                 services.refer_through_workflow(dossier, current_user, form.version.data,
-                                                fields, through, language=_language())
+                                                fields, through, language=language())
             else:
                 services.send(dossier, current_user, form.version.data, fields)
         except Conflict as error:
-            return _conflict(dossier_id, error)
+            return conflict_page(dossier_id, error)
         except (DomainError, TransitionNotAllowed) as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Dossier référé à %(organisation)s.", organisation=organisation.name),
@@ -90,7 +85,7 @@ def withdraw(dossier_id: int, referral_id: int):
     try:
         services.act(referral, current_user, "withdraw", form.version.data, form.text.data)
     except Conflict as error:
-        return _conflict(dossier_id, error)
+        return conflict_page(dossier_id, error)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
