@@ -11,7 +11,7 @@ from caseflow.database import utcnow
 from caseflow.documents import files
 from caseflow.documents.models import DOCUMENT_STATUSES, Attachment, DocumentKind, DossierDocument
 from caseflow.dossiers.models import Dossier
-from caseflow.dossiers.services import _check_version, _write
+from caseflow.dossiers.services import check_version, flush_or_conflict
 from caseflow.errors import DomainError
 from caseflow.extensions import db
 
@@ -28,7 +28,7 @@ def _item(dossier: Dossier, kind: DocumentKind) -> DossierDocument:
 def set_status(dossier: Dossier, actor: User, expected_version: int | None,
                kind: DocumentKind, status: str, due_on: date | None) -> dict:
     """Set a checklist item's status and due date."""
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     if status not in DOCUMENT_STATUSES:
         raise DomainError(_("Statut inconnu."), "status")
     item = _item(dossier, kind)
@@ -38,17 +38,17 @@ def set_status(dossier: Dossier, actor: User, expected_version: int | None,
     changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     if changes:
         dossier.touch()
-        _write()
+        flush_or_conflict()
         record("document.updated", "dossier_document", item.id, actor=actor,
                dossier_id=dossier.id, changes={"document": kind.code, **changes})
-        _write()
+        flush_or_conflict()
     return changes
 
 
 def attach(dossier: Dossier, actor: User, expected_version: int | None, kind: DocumentKind,
            filename: str, content: bytes, folder: Path, limit: int) -> Attachment:
     """Keep an uploaded file on a checklist item, after checking what it really is."""
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     if not content:
         raise DomainError(_("Le fichier est vide."), "file")
     if len(content) > limit:
@@ -68,25 +68,25 @@ def attach(dossier: Dossier, actor: User, expected_version: int | None, kind: Do
                             size=len(content), sha256=digest, uploaded_by=actor)
     db.session.add(attachment)
     dossier.touch()
-    _write()
+    flush_or_conflict()
     record("attachment.added", "attachment", attachment.id, actor=actor, dossier_id=dossier.id,
            changes={"document": kind.code, "name": attachment.original_name,
                     "type": detected.extension, "size": len(content), "sha256": digest,
                     "status": item.status})
-    _write()
+    flush_or_conflict()
     return attachment
 
 
 def remove(attachment: Attachment, actor: User, dossier: Dossier,
            expected_version: int | None) -> None:
     """Withdraw a file from the checklist; the file stays on disk until retention removes it."""
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     if attachment.removed_at is not None:
         raise DomainError(_("Ce fichier a déjà été retiré."))
     attachment.removed_at, attachment.removed_by_id = utcnow(), actor.id
     dossier.touch()
-    _write()
+    flush_or_conflict()
     record("attachment.removed", "attachment", attachment.id, actor=actor,
            dossier_id=dossier.id, changes={"name": attachment.original_name,
                                            "sha256": attachment.sha256})
-    _write()
+    flush_or_conflict()

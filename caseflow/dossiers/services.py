@@ -96,12 +96,13 @@ def _conflict() -> Conflict:
                       "consultiez. Rien n'a été enregistré."))
 
 
-def _check_version(dossier: Dossier, expected_version: int | None) -> None:
+def check_version(dossier: Dossier, expected_version: int | None) -> None:
+    """Refuse a change made on a version of the dossier that is no longer current."""
     if expected_version is not None and dossier.version != expected_version:
         raise _conflict()
 
 
-def _write() -> None:
+def flush_or_conflict() -> None:
     """Flush now, so a concurrent change to the same dossier is a conflict, not a crash."""
     try:
         db.session.flush()
@@ -194,7 +195,7 @@ def open_dossier(actor: User, fields: DossierFields, workflow: str = DEFAULT_WOR
 def update_dossier(dossier: Dossier, actor: User, expected_version: int | None,
                    fields: DossierFields) -> dict:
     """Change a dossier's facts and record each changed field before and after."""
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     _check_fields(fields, dossier.workflow)
     before = _snapshot(dossier)
     _apply_fields(dossier, fields)
@@ -205,7 +206,7 @@ def update_dossier(dossier: Dossier, actor: User, expected_version: int | None,
         action = "dossier.assigned" if set(changes) == {"advisor"} else "dossier.updated"
         record(action, "dossier", dossier.id, actor=actor, dossier_id=dossier.id,
                changes=changes)
-        _write()
+        flush_or_conflict()
     return changes
 
 
@@ -226,7 +227,7 @@ def apply_transition(dossier: Dossier, actor: User, trigger: str, expected_versi
                      comment: str = "", outcome: str | None = None,
                      today: date | None = None, language: str = "fr", referral=None):
     """Move a dossier along one transition of its workflow and record it."""
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     workflow_definition = definition(dossier.workflow)
     refusal = engine().refusal(dossier, actor_of(actor), trigger, language=language)
     if refusal is not None:
@@ -267,7 +268,7 @@ def apply_transition(dossier: Dossier, actor: User, trigger: str, expected_versi
         changes["referral"] = referral.id
     record("dossier.transition", "dossier", dossier.id, actor=actor, dossier_id=dossier.id,
            changes=changes, reason=comment or None)
-    _write()
+    flush_or_conflict()
     return transition
 
 
@@ -295,7 +296,7 @@ def _intervention_snapshot(intervention: Intervention) -> dict:
 def add_intervention(dossier: Dossier, actor: User, expected_version: int | None,
                      fields: InterventionFields) -> Intervention:
     """Log an intervention on a dossier."""
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     _check_intervention(fields)
     intervention = Intervention(dossier=dossier, occurred_on=fields.occurred_on,
                                 kind=fields.kind, minutes=fields.minutes,
@@ -304,7 +305,7 @@ def add_intervention(dossier: Dossier, actor: User, expected_version: int | None
                                 subjects=list(fields.subjects))
     db.session.add(intervention)
     dossier.touch()
-    _write()
+    flush_or_conflict()
     after = _intervention_snapshot(intervention)
     record("intervention.added", "intervention", intervention.id, actor=actor,
            dossier_id=dossier.id, changes={name: [None, value] for name, value in after.items()})
@@ -315,7 +316,7 @@ def update_intervention(intervention: Intervention, actor: User, expected_versio
                         fields: InterventionFields) -> dict:
     """Correct an intervention and record what changed."""
     dossier = intervention.dossier
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     _check_intervention(fields)
     before = _intervention_snapshot(intervention)
     intervention.occurred_on = fields.occurred_on
@@ -330,7 +331,7 @@ def update_intervention(intervention: Intervention, actor: User, expected_versio
         dossier.touch()
         record("intervention.edited", "intervention", intervention.id, actor=actor,
                dossier_id=dossier.id, changes=changes)
-        _write()
+        flush_or_conflict()
     return changes
 
 
@@ -338,7 +339,7 @@ def remove_intervention(intervention: Intervention, actor: User,
                         expected_version: int | None, reason: str = "") -> None:
     """Remove an intervention logged by mistake; the audit log keeps what it said."""
     dossier = intervention.dossier
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     before = _intervention_snapshot(intervention)
     identifier = intervention.id
     dossier.interventions.remove(intervention)

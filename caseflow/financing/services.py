@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from caseflow.audit.services import record
 from caseflow.auth.models import User
 from caseflow.dossiers.models import Dossier
-from caseflow.dossiers.services import EARLIEST, _check_version, _write
+from caseflow.dossiers.services import EARLIEST, check_version, flush_or_conflict
 from caseflow.errors import DomainError
 from caseflow.extensions import db
 from caseflow.financing.models import DECISIONS, FinancingLine
@@ -74,23 +74,23 @@ def _apply(line: FinancingLine, fields: FinancingFields) -> None:
 def add_line(dossier: Dossier, actor: User, expected_version: int | None,
              fields: FinancingFields) -> FinancingLine:
     """Record an application to a fund on a dossier."""
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     _check(fields)
     line = FinancingLine(dossier_id=dossier.id)
     _apply(line, fields)
     dossier.financing_lines.append(line)
     dossier.touch()
-    _write()
+    flush_or_conflict()
     record("financing.added", "financing_line", line.id, actor=actor, dossier_id=dossier.id,
            changes={name: [None, value] for name, value in _snapshot(line).items()})
-    _write()
+    flush_or_conflict()
     return line
 
 
 def update_line(line: FinancingLine, dossier: Dossier, actor: User,
                 expected_version: int | None, fields: FinancingFields) -> dict:
     """Correct a financing line or record its decision."""
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     _check(fields)
     before = _snapshot(line)
     _apply(line, fields)
@@ -98,25 +98,25 @@ def update_line(line: FinancingLine, dossier: Dossier, actor: User,
     changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     if changes:
         dossier.touch()
-        _write()
+        flush_or_conflict()
         record("financing.edited", "financing_line", line.id, actor=actor,
                dossier_id=dossier.id, changes=changes)
-        _write()
+        flush_or_conflict()
     return changes
 
 
 def remove_line(line: FinancingLine, dossier: Dossier, actor: User,
                 expected_version: int | None) -> None:
     """Remove a financing line entered by mistake; the audit log keeps what it said."""
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     before, identifier = _snapshot(line), line.id
     dossier.financing_lines.remove(line)
     db.session.delete(line)
     dossier.touch()
-    _write()
+    flush_or_conflict()
     record("financing.removed", "financing_line", identifier, actor=actor,
            dossier_id=dossier.id, changes={name: [value, None] for name, value in before.items()})
-    _write()
+    flush_or_conflict()
 
 
 def totals(lines: list[FinancingLine]) -> dict:

@@ -15,7 +15,7 @@ from caseflow.audit.services import record
 from caseflow.auth.models import User
 from caseflow.database import utcnow
 from caseflow.dossiers.models import Dossier
-from caseflow.dossiers.services import _check_version, _write, apply_transition
+from caseflow.dossiers.services import apply_transition, check_version, flush_or_conflict
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
 from caseflow.notifications.services import notify, notify_organisation
@@ -71,7 +71,7 @@ def send(dossier: Dossier, actor: User, expected_version: int | None,
     """Refer a dossier to an organisation, outside any change of the dossier's step."""
     if actor.role not in STAFF:
         raise DomainError(_("Seul le Pôle peut référer un dossier."))
-    _check_version(dossier, expected_version)
+    check_version(dossier, expected_version)
     _check(dossier, fields)
     referral = Referral(dossier=dossier, organisation=fields.organisation, state="sent",
                         reason=fields.reason.strip(), request=fields.request.strip(),
@@ -79,7 +79,7 @@ def send(dossier: Dossier, actor: User, expected_version: int | None,
                         sent_at=at or utcnow())
     db.session.add(referral)
     dossier.touch()
-    _write()
+    flush_or_conflict()
     record("referral.sent", "referral", referral.id, actor=actor, dossier_id=dossier.id,
            changes={"organisation": fields.organisation.code, "state": [None, "sent"],
                     "request": referral.request, "consent_to_share": referral.consent_to_share},
@@ -184,7 +184,7 @@ def add_note(referral: Referral, actor: User, body: str) -> ReferralNote:
     note = ReferralNote(referral=referral, author=actor, body=body)
     db.session.add(note)
     referral.dossier.touch()
-    _write()
+    flush_or_conflict()
     record("referral.note", "referral_note", note.id, actor=actor,
            dossier_id=referral.dossier_id, changes={"referral": referral.id}, reason=body)
     _notify(referral, actor, "note", body)
