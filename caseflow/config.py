@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from caseflow.database import HUB_TIME_ZONE_NAME
+
 #: Environment variables read at start-up, and the setting each one fills.
 ENVIRONMENT = {
     "CASEFLOW_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
@@ -33,7 +35,7 @@ class Defaults:
     CASELOAD_PAGE_SIZE = 25
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     BABEL_DEFAULT_LOCALE = "fr_CA"
-    BABEL_DEFAULT_TIMEZONE = "America/Toronto"
+    BABEL_DEFAULT_TIMEZONE = HUB_TIME_ZONE_NAME
     BABEL_TRANSLATION_DIRECTORIES = "translations"
     LANGUAGES = ("fr_CA", "en")
     BOOTSTRAP_SERVE_LOCAL = True

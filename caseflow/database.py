@@ -2,12 +2,16 @@
 
 import sqlite3
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The hub's time zone: timestamps are stored in UTC and shown, dated and reported in it.
+HUB_TIME_ZONE_NAME = "America/Toronto"
+HUB_TIME_ZONE = ZoneInfo(HUB_TIME_ZONE_NAME)
 
 
 @event.listens_for(Engine, "connect")

@@ -15,4 +15,9 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    """Someone else changed the object since the user loaded it."""
+    """Someone else changed the object since the user loaded it; `dossier_id` names the
+    dossier it belongs to, so the page can say what changed meanwhile."""
+
+    def __init__(self, message: str, field: str | None = None, dossier_id: int | None = None):
+        super().__init__(message, field)
+        self.dossier_id = dossier_id

@@ -29,3 +29,15 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
+
+# Where the app keeps its own factory, for a command that builds an app of its own.
+FACTORY = "caseflow.factory"
+
+
+def init_app(app, migrations_directory) -> None:
+    """Bind the extensions to the app."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(migrations_directory))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import IntegerField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 
 from caseflow.money import AmountError, format_amount, parse_amount
@@ -44,3 +44,16 @@ class AmountField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return format_amount(self.data).replace("\u00a0$", "") if self.data is not None else ""
+
+
+class VersionField(IntegerField):
+    """The version of the object the user saw; a stale one gets a conflict."""
+
+    widget = widgets.HiddenInput()
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices, drawn as a list of checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from caseflow.auth.models import User
-from caseflow.demo import DEMO_PASSWORD, DEMO_USERS
+from caseflow.desk.demo import DEMO_PASSWORD, DEMO_USERS
 from caseflow.reference.models import REFERENCE_LISTS, Organisation
 from caseflow.reference.seed import ORGANISATIONS, REFERENCE_DATA
 from tests.builders import login

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from caseflow.audit.models import AuditEvent
+from caseflow.documents.checklist import missing_required
 from caseflow.documents.demo import tiny_pdf
 from caseflow.documents.models import Attachment, DossierDocument
 from caseflow.dossiers.models import Dossier
@@ -281,7 +282,7 @@ def test_demo_dossiers_have_checklists_files_and_financing(runner, db):
         Dossier.state == "financing")).all()
     assert in_financing
     for dossier in in_financing:
-        assert not dossier.missing_constitution_documents, dossier.reference
+        assert not missing_required(dossier), dossier.reference
     assert count(db, Attachment) > 10 and count(db, DossierDocument) > 10
     decisions = set(db.session.scalars(select(FinancingLine.decision)))
     assert {"pending", "authorised"} <= decisions
@@ -299,7 +300,7 @@ def test_the_coordinator_extends_the_document_list(coordinator_client, advisor_c
         "required_for": ["cooperative"], "active": "y"})
     assert response.status_code == 303
     dossier = make_dossier(advisor)
-    assert "Convention entre membres" in dossier.missing_constitution_documents
+    assert "Convention entre membres" in missing_required(dossier)
     assert "Convention entre membres" in page_text(advisor_client.get(f"/dossiers/{dossier.id}"))
     again = coordinator_client.post("/admin/document-kinds", data={
         "csrf_token": token, "code": "convention-actionnaires", "label_fr": "X",

@@ -27,7 +27,7 @@ OBJECT_PARAMETERS = {"dossier_id", "referral_id", "attachment_id", "intervention
 # "see" means the page answers (200 on GET, anything but 404 on POST); "staff" means the
 # route is the hub's own and answers 404 to every partner, exactly as for a missing dossier.
 POLICY = {
-    "dossiers.show": "see",
+    "desk.dossier": "see",
     "documents.download": "see",
     "partners.referral": "see",
     "partners.answer": "see",

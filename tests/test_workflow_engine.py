@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from transitions import Machine
 
+from caseflow.documents.guards import documents_refusal
 from caseflow.workflow import (
     GUARDS,
     ROLES,
@@ -35,16 +36,21 @@ class Dossier:
     missing_constitution_documents: list = dataclasses.field(default_factory=list)
 
 
+# The documents slice registers this guard in the app; here it reads the test dossier's list.
+GUARDS_WITH_DOCUMENTS = {**GUARDS, "constitution_documents_complete": lambda dossier:
+                         documents_refusal(dossier.missing_constitution_documents)}
+
+
 @pytest.fixture(scope="module")
 def engine():
-    return Engine.from_directory(WORKFLOWS)
+    return Engine.from_directory(WORKFLOWS, GUARDS_WITH_DOCUMENTS)
 
 
 def transition_cases() -> list:
     """List (workflow, trigger, source, dest, roles) for every transition of every file."""
     return [pytest.param(name, t.trigger, source, t.dest, t.roles,
                          id=f"{name}:{t.trigger}:{source}")
-            for name, definition in load_definitions(WORKFLOWS).items()
+            for name, definition in load_definitions(WORKFLOWS, GUARDS_WITH_DOCUMENTS).items()
             for t in definition.transitions for source in t.sources]
 
 
@@ -62,7 +68,7 @@ def test_the_package_imports_neither_flask_nor_the_database():
 
 @pytest.mark.parametrize("path", DEFINITION_FILES, ids=lambda path: path.name)
 def test_every_shipped_definition_loads(path):
-    definition = load_definition(path)
+    definition = load_definition(path, GUARDS_WITH_DOCUMENTS)
     assert definition.name == path.stem
     assert definition.version >= 1
     assert any(state.final for state in definition.states.values())
@@ -135,7 +141,7 @@ def test_an_unknown_trigger_is_refused(engine):
 
 
 def test_an_unknown_workflow_is_named():
-    engine = Engine.from_directory(WORKFLOWS)
+    engine = Engine.from_directory(WORKFLOWS, GUARDS_WITH_DOCUMENTS)
     with pytest.raises(UnknownWorkflow, match="'ghost'"):
         engine.refusal(Dossier("ghost", "reception"), Actor("advisor"), "close")
 
@@ -197,7 +203,7 @@ def test_follow_up_days_come_with_the_transition(engine):
 def test_the_machine_refuses_on_its_own_when_a_guard_changes_its_mind(engine):
     # Allowed at the engine's check, refused by the machine's condition and the re-check.
     answers = iter([None, "Pas encore.", "Pas encore."])
-    registry = {**GUARDS, "has_intervention": lambda dossier: next(answers)}
+    registry = {**GUARDS_WITH_DOCUMENTS, "has_intervention": lambda dossier: next(answers)}
     flaky = Engine(engine.definitions, guards=registry)
     dossier = Dossier("accompagnement", "reception")
     with pytest.raises(TransitionRefused) as raised:
@@ -245,7 +251,7 @@ def test_mermaid_draws_states_and_transitions(engine):
 def test_mermaid_ids_are_safe_and_shared_arrows_merge(tmp_path):
     path = write(tmp_path, "x", VALID.replace("reception", "en-cours")
                  + transition("drop", '["en-cours"]', "closed", label="Laisser tomber"))
-    text = mermaid(load_definition(path))
+    text = mermaid(load_definition(path, GUARDS_WITH_DOCUMENTS))
     assert '    state "Accueil" as en_cours' in text
     assert "    en_cours --> closed : Fermer / Laisser tomber" in text
     assert "en-cours" not in text

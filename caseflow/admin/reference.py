@@ -3,17 +3,17 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from caseflow.admin.forms import ActivationForm
-from caseflow.admin.views import bp
-from caseflow.audit.services import record
 from caseflow.auth.access import allow
+from caseflow.boundary import page_status, submit
+from caseflow.documents import services
 from caseflow.documents.forms import DocumentKindForm
 from caseflow.documents.models import DocumentKind
-from caseflow.dossiers.choices import items
 from caseflow.extensions import db
 from caseflow.forms import choices
+from caseflow.reference.lookups import items
 from caseflow.reference.models import LegalForm
 
 
@@ -23,44 +23,37 @@ def _form() -> DocumentKindForm:
     return form
 
 
-@bp.route("/document-kinds", methods=["GET", "POST"])
 @allow("coordinator")
 def document_kinds():
     """List the document kinds and add one."""
     form = _form()
+    added = None
     if form.validate_on_submit():
-        code = form.code.data.strip()
-        if db.session.scalar(select(DocumentKind).where(DocumentKind.code == code)):
-            form.code.errors = [*form.code.errors, _("Ce code existe déjà.")]
-        else:
-            position = (db.session.scalar(select(func.max(DocumentKind.position))) or 0) + 1
-            kind = DocumentKind(code=code, label_fr=form.label_fr.data.strip(),
-                                label_en=form.label_en.data.strip(), position=position,
-                                active=form.active.data, required_for=form.required_for.data)
-            db.session.add(kind)
-            db.session.flush()
-            record("document_kind.created", "document_kind", kind.id, actor=current_user,
-                   changes={"code": [None, code], "label_fr": [None, kind.label_fr],
-                            "required_for": [None, kind.required_for]})
-            db.session.commit()
+        added = submit(form, lambda: services.add_kind(
+            current_user, form.code.data, form.label_fr.data, form.label_en.data,
+            form.active.data, form.required_for.data))
+        if added.saved:
             flash(_("Type de document ajouté."), "success")
             return redirect(url_for("admin.document_kinds"), 303)
     kinds = db.session.scalars(select(DocumentKind).order_by(DocumentKind.position)).all()
-    status = 400 if form.is_submitted() else 200
     return render_template("admin/document_kinds.html", form=form, kinds=kinds,
                            toggle=ActivationForm(), legal_forms={
-                               f.code: f.label for f in items(LegalForm)}), status
+                               f.code: f.label for f in items(LegalForm)}), \
+        page_status(form, added)
 
 
-@bp.route("/document-kinds/<int:kind_id>/active", methods=["POST"])
 @allow("coordinator")
 def toggle_document_kind(kind_id: int):
     """Retire a document kind from new checklists, or bring it back."""
     kind = db.session.get(DocumentKind, kind_id) or abort(404)
     if not ActivationForm().validate_on_submit():
         abort(400)
-    kind.active = not kind.active
-    record("document_kind.updated", "document_kind", kind.id, actor=current_user,
-           changes={"active": [not kind.active, kind.active]})
-    db.session.commit()
+    services.toggle_kind(kind, current_user)
     return redirect(url_for("admin.document_kinds"), 303)
+
+
+# (rule, view, methods), added to the admin blueprint
+RULES = [
+    ("/document-kinds", document_kinds, ["GET", "POST"]),
+    ("/document-kinds/<int:kind_id>/active", toggle_document_kind, ["POST"]),
+]

@@ -5,13 +5,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from caseflow.admin import reference
 from caseflow.admin.forms import ActivationForm
 from caseflow.auth import services
 from caseflow.auth.access import allow
 from caseflow.auth.models import User
+from caseflow.boundary import submit
 from caseflow.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+for rule, view, methods in reference.RULES:
+    bp.add_url_rule(rule, view_func=view, methods=methods)
 
 
 @bp.route("/users")
@@ -27,14 +31,13 @@ def users():
 def toggle_active(user_id: int):
     """Deactivate an active account (ending its sessions) or reactivate an inactive one."""
     user = db.session.get(User, user_id) or abort(404)
-    if not ActivationForm().validate_on_submit():
+    form = ActivationForm()
+    if not form.validate_on_submit():
         abort(400)
-    if user.id == current_user.id:
-        flash(_("Vous ne pouvez pas désactiver votre propre compte."), "danger")
-        return redirect(url_for("admin.users"), 303)
-    services.set_active(user, not user.active, current_user)
-    db.session.commit()
-    if user.active:
+    changed = submit(form, lambda: services.set_active(user, not user.active, current_user))
+    if not changed.saved:
+        flash(form.form_errors[-1], "danger")
+    elif user.active:
         flash(_("Compte réactivé : %(email)s.", email=user.email), "success")
     else:
         flash(_("Compte désactivé : %(email)s. Ses sessions ouvertes sont fermées.",

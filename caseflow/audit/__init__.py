@@ -1,1 +1,10 @@
-"""The append-only, tamper-evident audit log."""
+"""The append-only, tamper-evident audit log, and how its events read."""
+
+
+def init_app(app) -> None:
+    """Start the timeline registry and register the `audit` commands."""
+    from caseflow.audit import timeline
+    from caseflow.audit.cli import audit
+
+    timeline.init_app(app)
+    app.cli.add_command(audit)

@@ -3,9 +3,8 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from caseflow.auth.models import User
 from caseflow.database import UTCDateTime
 from caseflow.extensions import db
 
@@ -31,7 +30,6 @@ class AuditEvent(db.Model):
     previous_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    actor: Mapped[User | None] = relationship(lazy="raise")
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.seq} {self.action} {self.entity_type}:{self.entity_id}>"

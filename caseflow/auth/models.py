@@ -3,6 +3,7 @@
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +12,14 @@ from caseflow.database import UTCDateTime, utcnow
 from caseflow.extensions import db
 from caseflow.reference.models import Organisation
 
-ROLES = ("advisor", "partner", "coordinator")
+# Each role with its label; the hub's staff are the roles that work dossiers.
+ROLE_LABELS = {
+    "advisor": _l("Conseiller ou conseillère"),
+    "partner": _l("Partenaire"),
+    "coordinator": _l("Coordination"),
+}
+ROLES = tuple(ROLE_LABELS)
+STAFF = ("advisor", "coordinator")
 LOCALES = ("fr_CA", "en")
 
 

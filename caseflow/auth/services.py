@@ -128,6 +128,8 @@ def set_password(user: User, new: str, actor: User | None = None) -> None:
 
 def set_active(user: User, active: bool, actor: User | None = None) -> None:
     """Activate or deactivate an account; deactivation ends its sessions."""
+    if actor is not None and user.id == actor.id and not active:
+        raise DomainError(_("Vous ne pouvez pas désactiver votre propre compte."))
     if user.active == active:
         return
     user.active = active

@@ -8,10 +8,11 @@ from flask_login import current_user
 
 from caseflow.auth import services
 from caseflow.auth.access import EVERYONE, allow, public
-from caseflow.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
+from caseflow.auth.forms import LanguageForm, LoginForm, LogoutForm, PasswordChangeForm
 from caseflow.auth.sessions import end_session, start_session
+from caseflow.boundary import keep_refusal, show_refusal
 from caseflow.errors import DomainError
-from caseflow.extensions import db
+from caseflow.templating import current_locale
 
 bp = Blueprint("auth", __name__)
 
@@ -23,7 +24,7 @@ def _safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc and target.startswith("/") \
                 and not target.startswith("//") and "\\" not in target:
             return target
-    return url_for("home.index")
+    return url_for("desk.home_page")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,7 +32,7 @@ def _safe_next(target: str | None) -> str:
 def login():
     """Show the login form and open a session for valid credentials."""
     if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
+        return redirect(url_for("desk.home_page"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -39,15 +40,14 @@ def login():
             user = services.authenticate(form.email.data, form.password.data,
                                          request.remote_addr)
         except services.LoginThrottled as error:
-            db.session.commit()
+            keep_refusal()  # the attempt counts towards the throttle
             form.form_errors.append(error.message)
             status = 429
         except services.LoginRefused as error:
-            db.session.commit()
+            keep_refusal()
             form.form_errors.append(error.message)
             status = 401
         else:
-            db.session.commit()
             start_session(user)
             return redirect(_safe_next(request.args.get("next")))
     elif form.is_submitted():
@@ -60,7 +60,6 @@ def login():
 def logout():
     """End the current session and every copy of its cookie."""
     current_user.rotate_session_token()
-    db.session.commit()
     end_session()
     flash(_("Vous êtes déconnecté."), "success")
     return redirect(url_for("auth.login"))
@@ -76,13 +75,12 @@ def change_password():
             services.change_password(current_user, form.current_password.data,
                                      form.new_password.data)
         except DomainError as error:
-            getattr(form, error.field).errors.append(error.message)
+            show_refusal(form, error)
         else:
-            db.session.commit()
             # This session goes on with the new token; every other one has ended.
             start_session(current_user._get_current_object())
             flash(_("Votre mot de passe a été changé."), "success")
-            return redirect(url_for("home.index"))
+            return redirect(url_for("desk.home_page"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status
 
@@ -96,6 +94,11 @@ def language():
         abort(400, description=_("Langue inconnue."))
     if current_user.is_authenticated:
         services.set_locale(current_user, form.locale.data)
-        db.session.commit()
     session["locale"] = form.locale.data
     return redirect(_safe_next(request.form.get("next")), 303)
+
+
+def user_globals() -> dict:
+    """Give every page the logout and language forms."""
+    return {"logout_form": LogoutForm(formdata=None),
+            "language_form": LanguageForm(formdata=None, locale=current_locale())}

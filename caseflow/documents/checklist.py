@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
+from flask import g
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from caseflow.documents.models import DONE_STATUSES, DocumentKind, DossierDocument
+from caseflow.extensions import db
 
 
 @dataclass
@@ -43,3 +45,11 @@ def checklist(dossier) -> list[ChecklistLine]:
 def missing_required(dossier) -> list[str]:
     """Return the labels of required documents neither validated nor marked not applicable."""
     return [line.kind.label for line in checklist(dossier) if line.required and not line.done]
+
+
+def kind_label(code: str | None) -> str:
+    """Return a document kind's label by its code (read once per request), else the code."""
+    if "document_kind_labels" not in g:
+        g.document_kind_labels = {kind.code: kind.label for kind in db.session.scalars(
+            select(DocumentKind))}
+    return g.document_kind_labels.get(code, code or "")

@@ -5,16 +5,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from caseflow.dossiers.forms import CheckboxesField, VersionField
-from caseflow.forms import Form, choices
+from caseflow.documents.models import STATUS_LABELS
+from caseflow.forms import CheckboxesField, Form, VersionField, choices
 
-STATUS_LABELS = {
-    "todo": _l("À faire"),
-    "draft": _l("Ébauche reçue"),
-    "review": _l("En révision"),
-    "validated": _l("Validé"),
-    "not_applicable": _l("Sans objet"),
-}
 REQUIRED = _l("Ce champ est obligatoire.")
 
 

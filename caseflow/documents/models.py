@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -12,14 +13,27 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from caseflow.auth.models import User
 from caseflow.database import UTCDateTime, utcnow
+from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 from caseflow.reference.models import ReferenceItem
 
-DOCUMENT_STATUSES = ("todo", "draft", "review", "validated", "not_applicable")
+# Each status of a checklist item: its label and its badge.
+STATUS_LABELS = {
+    "todo": _l("À faire"),
+    "draft": _l("Ébauche reçue"),
+    "review": _l("En révision"),
+    "validated": _l("Validé"),
+    "not_applicable": _l("Sans objet"),
+}
+STATUS_CLASSES = {
+    "todo": "text-bg-light border", "draft": "text-bg-info", "review": "text-bg-warning",
+    "validated": "text-bg-success", "not_applicable": "text-bg-secondary",
+}
+DOCUMENT_STATUSES = tuple(STATUS_LABELS)
 DONE_STATUSES = ("validated", "not_applicable")
 
 
@@ -47,6 +61,8 @@ class DossierDocument(db.Model):
     due_on: Mapped[date | None] = mapped_column(Date)
 
     kind: Mapped[DocumentKind] = relationship(lazy="joined", innerjoin=True)
+    dossier: Mapped[Dossier] = relationship(backref=backref(
+        "documents", lazy="selectin", order_by="DossierDocument.id"))
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="document", lazy="selectin",
         order_by="Attachment.uploaded_at.desc(), Attachment.id.desc()")

@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from caseflow.audit.services import record
 from caseflow.auth.models import User
@@ -38,10 +39,10 @@ def set_status(dossier: Dossier, actor: User, expected_version: int | None,
     changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     if changes:
         dossier.touch()
-        flush_or_conflict()
+        flush_or_conflict(dossier)
         record("document.updated", "dossier_document", item.id, actor=actor,
                dossier_id=dossier.id, changes={"document": kind.code, **changes})
-        flush_or_conflict()
+        flush_or_conflict(dossier)
     return changes
 
 
@@ -68,12 +69,12 @@ def attach(dossier: Dossier, actor: User, expected_version: int | None, kind: Do
                             size=len(content), sha256=digest, uploaded_by=actor)
     db.session.add(attachment)
     dossier.touch()
-    flush_or_conflict()
+    flush_or_conflict(dossier)
     record("attachment.added", "attachment", attachment.id, actor=actor, dossier_id=dossier.id,
            changes={"document": kind.code, "name": attachment.original_name,
                     "type": detected.extension, "size": len(content), "sha256": digest,
                     "status": item.status})
-    flush_or_conflict()
+    flush_or_conflict(dossier)
     return attachment
 
 
@@ -85,8 +86,33 @@ def remove(attachment: Attachment, actor: User, dossier: Dossier,
         raise DomainError(_("Ce fichier a déjà été retiré."))
     attachment.removed_at, attachment.removed_by_id = utcnow(), actor.id
     dossier.touch()
-    flush_or_conflict()
+    flush_or_conflict(dossier)
     record("attachment.removed", "attachment", attachment.id, actor=actor,
            dossier_id=dossier.id, changes={"name": attachment.original_name,
                                            "sha256": attachment.sha256})
-    flush_or_conflict()
+    flush_or_conflict(dossier)
+
+
+def add_kind(actor: User, code: str, label_fr: str, label_en: str, active: bool,
+             required_for: list[str]) -> DocumentKind:
+    """Add a document kind to the checklists; a code is taken once."""
+    code = code.strip()
+    if db.session.scalar(select(DocumentKind.id).where(DocumentKind.code == code)):
+        raise DomainError(_("Ce code existe déjà."), "code")
+    position = (db.session.scalar(select(func.max(DocumentKind.position))) or 0) + 1
+    kind = DocumentKind(code=code, label_fr=label_fr.strip(), label_en=label_en.strip(),
+                        position=position, active=active, required_for=required_for)
+    db.session.add(kind)
+    db.session.flush()
+    record("document_kind.created", "document_kind", kind.id, actor=actor,
+           changes={"code": [None, code], "label_fr": [None, kind.label_fr],
+                    "required_for": [None, kind.required_for]})
+    return kind
+
+
+def toggle_kind(kind: DocumentKind, actor: User) -> DocumentKind:
+    """Retire a document kind from new checklists, or bring it back."""
+    kind.active = not kind.active
+    record("document_kind.updated", "document_kind", kind.id, actor=actor,
+           changes={"active": [not kind.active, kind.active]})
+    return kind

@@ -17,12 +17,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from caseflow.auth.access import EVERYONE, allow
+from caseflow.boundary import page_status, submit
 from caseflow.documents import files, services
 from caseflow.documents.forms import DocumentStatusForm, RemoveFileForm, UploadForm
 from caseflow.documents.models import Attachment, DocumentKind
 from caseflow.dossiers.access import STAFF, visible_dossier
-from caseflow.dossiers.saving import conflict_page, save
-from caseflow.errors import Conflict
 from caseflow.extensions import db
 
 bp = Blueprint("documents", __name__, url_prefix="/dossiers")
@@ -38,7 +37,7 @@ def upload_folder() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
 
 
-def _page(dossier, kind, status_form=None, upload_form=None, status=200):
+def _page(dossier, kind, status_form=None, upload_form=None, remove_form=None, status=200):
     item = next((i for i in dossier.documents if i.kind_id == kind.id), None)
     status_form = status_form or DocumentStatusForm(
         version=dossier.version, status=item.status if item else "todo",
@@ -46,7 +45,7 @@ def _page(dossier, kind, status_form=None, upload_form=None, status=200):
     return render_template(
         "documents/item.html", dossier=dossier, kind=kind, item=item,
         status_form=status_form, upload_form=upload_form or UploadForm(version=dossier.version),
-        remove_form=RemoveFileForm(version=dossier.version),
+        remove_form=remove_form or RemoveFileForm(version=dossier.version),
         required=dossier.legal_form.code in kind.required_for), status
 
 
@@ -59,13 +58,15 @@ def item(dossier_id: int, code: str):
     form = DocumentStatusForm()
     if not form.is_submitted():
         return _page(dossier, kind)
+    saved = None
     if form.validate():
-        saved = save(form, dossier_id, lambda: services.set_status(
+        saved = submit(form, lambda: services.set_status(
             dossier, current_user, form.version.data, kind, form.status.data, form.due_on.data),
-            _("Statut enregistré."), url_for("documents.item", dossier_id=dossier_id, code=code))
-        if saved:
-            return saved
-    return _page(dossier, kind, status_form=form, status=400)
+            current=dossier)
+        if saved.saved:
+            flash(_("Statut enregistré."), "success")
+            return redirect(url_for("documents.item", dossier_id=dossier_id, code=code), 303)
+    return _page(dossier, kind, status_form=form, status=page_status(form, saved))
 
 
 @bp.route("/<int:dossier_id>/documents/<code>/files", methods=["POST"])
@@ -75,18 +76,19 @@ def upload(dossier_id: int, code: str):
     dossier = visible_dossier(dossier_id, current_user)
     kind = _kind_or_404(code)
     form = UploadForm()
+    kept = None
     if form.validate():
         limit = current_app.config["UPLOAD_MAX_BYTES"]
         content = form.file.data.read(limit + 1)
         if len(content) > limit:
             abort(413)
-        saved = save(form, dossier_id, lambda: services.attach(
+        kept = submit(form, lambda: services.attach(
             dossier, current_user, form.version.data, kind, form.file.data.filename or "",
-            content, upload_folder(), limit),
-            _("Fichier ajouté."), url_for("documents.item", dossier_id=dossier_id, code=code))
-        if saved:
-            return saved
-    return _page(dossier, kind, upload_form=form, status=400)
+            content, upload_folder(), limit), current=dossier)
+        if kept.saved:
+            flash(_("Fichier ajouté."), "success")
+            return redirect(url_for("documents.item", dossier_id=dossier_id, code=code), 303)
+    return _page(dossier, kind, upload_form=form, status=page_status(form, kept))
 
 
 def _attachment_or_404(dossier_id: int, attachment_id: int) -> Attachment:
@@ -123,10 +125,9 @@ def remove(dossier_id: int, attachment_id: int):
     form = RemoveFileForm()
     if not form.validate():
         abort(400)
-    try:
-        services.remove(attachment, current_user, dossier, form.version.data)
-    except Conflict as error:
-        return conflict_page(dossier_id, error)
-    db.session.commit()
+    removed = submit(form, lambda: services.remove(attachment, current_user, dossier,
+                                                   form.version.data), current=dossier)
+    if not removed.saved:
+        return _page(dossier, attachment.document.kind, remove_form=form, status=removed.status)
     flash(_("Fichier retiré."), "success")
     return redirect(url_for("documents.item", dossier_id=dossier_id, code=code), 303)

@@ -1,31 +1,45 @@
-"""Who may see a dossier: the hub's staff see every dossier; a partner, only the dossiers
-with a referral to their organisation that was not withdrawn. Anyone else gets the same
-404 for an existing dossier as for a missing one, on every route.
+"""Who may see a dossier: the hub's staff see every dossier; a partner, only what the rule
+registered by the slice that shares dossiers with partners lets through. Anyone else gets
+the same 404 for an existing dossier as for a missing one, on every route.
 """
 
-from flask import abort
-from sqlalchemy import exists, select
+from collections.abc import Callable
 
-from caseflow.auth.models import User
+from flask import abort, current_app
+from sqlalchemy import exists, false, select
+
+from caseflow.auth.models import STAFF, User
 from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 
-STAFF = ("advisor", "coordinator")
+PARTNER_RULE = "caseflow.partner_visibility"
+
+
+def init_app(app) -> None:
+    # Deny by default: until a slice shares dossiers with partners, a partner sees none.
+    app.extensions[PARTNER_RULE] = lambda user: false()
+
+
+def share_with_partners(app, rule: Callable[[User], object]) -> None:
+    """Set the SQL condition, on Dossier, under which a partner may see a dossier."""
+    app.extensions[PARTNER_RULE] = rule
+
+
+def visible_to(user: User):
+    """Return the SQL condition on Dossier that the user may see it."""
+    if not user.is_authenticated:
+        return false()
+    if user.role in STAFF:
+        return Dossier.id.is_not(None)
+    if user.role != "partner" or user.organisation_id is None:
+        return false()
+    return current_app.extensions[PARTNER_RULE](user)
 
 
 def can_see(user: User, dossier: Dossier) -> bool:
     """Say whether a user may know this dossier exists."""
-    if not user.is_authenticated:
-        return False
-    if user.role in STAFF:
-        return True
-    if user.role != "partner" or user.organisation_id is None:
-        return False
-    from caseflow.referrals.models import Referral
-
-    return bool(db.session.scalar(select(exists().where(
-        Referral.dossier_id == dossier.id, Referral.organisation_id == user.organisation_id,
-        Referral.state != "withdrawn"))))
+    return bool(db.session.scalar(select(exists().where(Dossier.id == dossier.id,
+                                                         visible_to(user)))))
 
 
 def is_partner(user: User) -> bool:
@@ -33,9 +47,19 @@ def is_partner(user: User) -> bool:
     return user.is_authenticated and user.role == "partner"
 
 
-def visible_dossier(dossier_id: int, user: User) -> Dossier:
-    """Return the dossier if the user may see it; otherwise 404, as for a missing one."""
-    dossier = db.session.get(Dossier, dossier_id)
-    if dossier is None or not can_see(user, dossier):
+def visible_dossier(dossier_id: int, user: User, *, lock: bool = False) -> Dossier:
+    """Return the dossier if the user may see it; otherwise 404, as for a missing one.
+
+    One cheap query decides first, so a hidden dossier costs what a missing one does.
+    `lock` loads it locked until the transaction ends (PostgreSQL), for a change that must
+    decide on its current state.
+    """
+    allowed = db.session.scalar(select(Dossier.id).where(Dossier.id == dossier_id,
+                                                         visible_to(user)))
+    if allowed is None:
         abort(404)
-    return dossier
+    if not lock:
+        return db.session.get(Dossier, dossier_id)
+    return db.session.scalar(
+        select(Dossier).where(Dossier.id == dossier_id).with_for_update(of=Dossier)
+        .execution_options(populate_existing=True))

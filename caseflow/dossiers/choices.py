@@ -7,12 +7,13 @@ what the services accept.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from caseflow.auth.models import User
+from caseflow.auth.models import STAFF, User
 from caseflow.dossiers.forms import DossierForm, InterventionForm, TransitionForm
 from caseflow.dossiers.services import ContactFields, DossierFields, InterventionFields
 from caseflow.dossiers.workflows import engine, label
 from caseflow.extensions import db
 from caseflow.forms import choices
+from caseflow.reference.lookups import BLANK, by_code, items
 from caseflow.reference.models import (
     LegalForm,
     Origin,
@@ -27,26 +28,10 @@ DOSSIER_LISTS = {
     "promoter_gender": PromoterGender, "territory": Territory, "sector": Sector,
     "stage": Stage, "legal_form": LegalForm, "origin": Origin,
 }
-BLANK = ("", _l("— Choisir —"))
-
-
-def items(model) -> list:
-    """Return the active items of a reference list, in display order."""
-    return list(db.session.scalars(select(model).where(model.active.is_(True))
-                                   .order_by(model.position, model.code)))
-
-
-def by_code(model, code: str | None):
-    """Return the item of a reference list with this code, or None."""
-    if not code:
-        return None
-    return db.session.scalar(select(model).where(model.code == code))
-
-
 def staff() -> list[User]:
     """Return the people a dossier can be assigned to."""
     return list(db.session.scalars(
-        select(User).where(User.role.in_(("advisor", "coordinator")), User.active.is_(True))
+        select(User).where(User.role.in_(STAFF), User.active.is_(True))
         .order_by(User.full_name)))
 
 

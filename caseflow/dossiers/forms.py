@@ -8,11 +8,9 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -24,27 +22,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from caseflow.forms import Form, choices
+from caseflow.dossiers.models import INTERVENTION_KIND_LABELS
+from caseflow.forms import CheckboxesField, Form, VersionField, choices
 
 REQUIRED = _l("Ce champ est obligatoire.")
-INTERVENTION_KIND_LABELS = {
-    "meeting": _l("Rencontre"),
-    "call": _l("Appel"),
-    "email": _l("Courriel"),
-    "workshop": _l("Atelier"),
-    "other": _l("Autre"),
-}
-
-
-class VersionField(IntegerField):
-    """The version of the dossier the user saw; a stale one gets a conflict."""
-
-    widget = widgets.HiddenInput()
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class ContactForm(Form):

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -32,7 +33,15 @@ from caseflow.reference.models import (
     Territory,
 )
 
-INTERVENTION_KINDS = ("meeting", "call", "email", "workshop", "other")
+# Each kind of intervention, with its label.
+INTERVENTION_KIND_LABELS = {
+    "meeting": _l("Rencontre"),
+    "call": _l("Appel"),
+    "email": _l("Courriel"),
+    "workshop": _l("Atelier"),
+    "other": _l("Autre"),
+}
+INTERVENTION_KINDS = tuple(INTERVENTION_KIND_LABELS)
 
 
 class Counter(db.Model):
@@ -94,24 +103,13 @@ class Dossier(db.Model):
         order_by="(Intervention.occurred_on.desc(), Intervention.id.desc())")
     objectives: Mapped[list["DossierObjective"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="DossierObjective.code")
-    documents: Mapped[list["DossierDocument"]] = relationship(  # noqa: F821
-        lazy="selectin", order_by="DossierDocument.id")
-    financing_lines: Mapped[list["FinancingLine"]] = relationship(  # noqa: F821
-        lazy="selectin", order_by="FinancingLine.id")
-    referrals: Mapped[list["Referral"]] = relationship(  # noqa: F821
-        back_populates="dossier", lazy="selectin", order_by="Referral.id")
+    # The slices built on dossiers add their own collections (documents, financing_lines,
+    # referrals) from their models, as backrefs: a dossier does not know them.
 
     @property
     def protocol_objectives(self) -> list[str]:
         """Codes of the protocol objectives this dossier served."""
         return [objective.code for objective in self.objectives]
-
-    @property
-    def missing_constitution_documents(self) -> list[str]:
-        """Labels of the documents this dossier's legal form requires, not yet done."""
-        from caseflow.documents.checklist import missing_required
-
-        return missing_required(self)
 
     def touch(self) -> None:
         """Mark the dossier changed, so its version moves when a part of it is written."""

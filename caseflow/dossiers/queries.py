@@ -3,14 +3,20 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from caseflow.audit.models import AuditEvent
+from caseflow.audit.timeline import action_label
 from caseflow.auth.models import User
 from caseflow.dossiers.models import Dossier, PromoterContact
 from caseflow.extensions import db
 from caseflow.reference.models import Sector, Territory
+
+# The references the list shows beside each dossier; it loads no collection of a dossier.
+LIST_COLUMNS = ("territory", "sector", "advisor")
 
 SORTS = {
     "-updated": (Dossier.updated_at.desc(), Dossier.id.desc()),
@@ -41,9 +47,8 @@ def caseload(filters: CaseloadFilters, user: User, per_page: int, today: date | 
     """Return one page of the dossiers matching the filters."""
     today = today or date.today()
     # The list shows no collection of a dossier: load none of them, whatever the page size.
-    query = select(Dossier).options(*(lazyload(getattr(Dossier, name)) for name in (
-        "contacts", "interventions", "objectives", "documents", "financing_lines",
-        "referrals")))
+    query = select(Dossier).options(lazyload("*"), *(joinedload(getattr(Dossier, name))
+                                                      for name in LIST_COLUMNS))
     if filters.scope == "mine":
         query = query.where(Dossier.advisor_id == user.id)
     if filters.state:
@@ -78,3 +83,16 @@ def timeline(dossier: Dossier) -> list[tuple[AuditEvent, str | None]]:
         .where(AuditEvent.dossier_id == dossier.id)
         .order_by(AuditEvent.seq.desc()))
     return [(event, name) for event, name in rows]
+
+
+def changes_meanwhile(conflict, limit: int = 3) -> list[str]:
+    """Describe the latest changes to the dossier of a conflict, newest first."""
+    if getattr(conflict, "dossier_id", None) is None:
+        return []
+    rows = db.session.execute(
+        select(AuditEvent.occurred_at, AuditEvent.action, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.dossier_id == conflict.dossier_id)
+        .order_by(AuditEvent.seq.desc()).limit(limit))
+    return [f"{format_datetime(moment, 'yyyy-MM-dd HH:mm')} · {name or _('Système')} · "
+            f"{action_label(action)}" for moment, action, name in rows]

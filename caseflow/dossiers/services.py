@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.audit.services import record
-from caseflow.auth.models import User
+from caseflow.auth.models import STAFF, User
 from caseflow.database import utcnow
 from caseflow.dossiers.models import (
     INTERVENTION_KINDS,
@@ -91,23 +91,24 @@ def _snapshot(dossier: Dossier) -> dict:
     return values
 
 
-def _conflict() -> Conflict:
+def _conflict(dossier_id: int | None = None) -> Conflict:
     return Conflict(_("Ce dossier a été modifié par quelqu'un d'autre pendant que vous le "
-                      "consultiez. Rien n'a été enregistré."))
+                      "consultiez. Rien n'a été enregistré."), dossier_id=dossier_id)
 
 
 def check_version(dossier: Dossier, expected_version: int | None) -> None:
     """Refuse a change made on a version of the dossier that is no longer current."""
     if expected_version is not None and dossier.version != expected_version:
-        raise _conflict()
+        raise _conflict(dossier.id)
 
 
-def flush_or_conflict() -> None:
+def flush_or_conflict(dossier: Dossier | None = None) -> None:
     """Flush now, so a concurrent change to the same dossier is a conflict, not a crash."""
+    dossier_id = dossier.id if dossier is not None else None
     try:
         db.session.flush()
     except StaleDataError:
-        raise _conflict() from None
+        raise _conflict(dossier_id) from None
 
 
 def load_for_update(dossier_id: int) -> Dossier:
@@ -140,7 +141,7 @@ def _check_fields(fields: DossierFields, workflow: str) -> None:
     for name in ("promoter_gender", "territory", "sector", "stage", "legal_form", "origin"):
         if getattr(fields, name) is None:
             raise DomainError(_("Ce champ est obligatoire."), name)
-    if fields.advisor is not None and fields.advisor.role not in ("advisor", "coordinator"):
+    if fields.advisor is not None and fields.advisor.role not in STAFF:
         raise DomainError(_("Le dossier doit être confié à une personne du Pôle."), "advisor")
     known = {objective.code for objective in definition(workflow).objectives}
     unknown = set(fields.objectives) - known
@@ -206,7 +207,7 @@ def update_dossier(dossier: Dossier, actor: User, expected_version: int | None,
         action = "dossier.assigned" if set(changes) == {"advisor"} else "dossier.updated"
         record(action, "dossier", dossier.id, actor=actor, dossier_id=dossier.id,
                changes=changes)
-        flush_or_conflict()
+        flush_or_conflict(dossier)
     return changes
 
 
@@ -223,34 +224,36 @@ def actor_of(user: User) -> Actor:
     return Actor(role=user.role, user_id=user.id, organisation_id=user.organisation_id)
 
 
+def _check_transition_fields(transition, workflow_definition, comment, outcome, referral):
+    """Refuse a transition whose actor left out a field it asks for."""
+    if "comment" in transition.fields and not (comment or "").strip():
+        raise DomainError(_("Un commentaire est requis pour cette action."), "comment")
+    if "referral" in transition.fields and referral is None:
+        raise DomainError(_("Choisissez l'organisation à qui référer le dossier."),
+                          "organisation")
+    if "outcome" in transition.fields and outcome not in {
+            choice.code for choice in workflow_definition.outcomes}:
+        raise DomainError(_("Choisissez le bilan du dossier."), "outcome")
+
+
 def apply_transition(dossier: Dossier, actor: User, trigger: str, expected_version: int | None,
                      comment: str = "", outcome: str | None = None,
                      today: date | None = None, language: str = "fr", referral=None):
     """Move a dossier along one transition of its workflow and record it."""
     check_version(dossier, expected_version)
     workflow_definition = definition(dossier.workflow)
-    refusal = engine().refusal(dossier, actor_of(actor), trigger, language=language)
-    if refusal is not None:
-        raise TransitionNotAllowed(refusal)
-    transition = next(t for t in workflow_definition.transitions_from(dossier.state)
-                      if t.trigger == trigger)
-    comment = (comment or "").strip()
-    if "comment" in transition.fields and not comment:
-        raise DomainError(_("Un commentaire est requis pour cette action."), "comment")
-    if "referral" in transition.fields and referral is None:
-        raise DomainError(_("Choisissez l'organisation à qui référer le dossier."),
-                          "organisation")
-    if "outcome" in transition.fields:
-        if outcome not in {choice.code for choice in workflow_definition.outcomes}:
-            raise DomainError(_("Choisissez le bilan du dossier."), "outcome")
-    else:
-        outcome = None
     before = {"state": dossier.state, "next_follow_up": dossier.next_follow_up,
               "outcome": dossier.outcome}
     try:
-        engine().fire(dossier, actor_of(actor), trigger, language=language)
+        # The engine is asked once; what the actor filled in is checked once it allows.
+        transition = engine().fire(
+            dossier, actor_of(actor), trigger, language=language,
+            prepare=lambda allowed: _check_transition_fields(
+                allowed, workflow_definition, comment, outcome, referral))
     except TransitionRefused as refused:
         raise TransitionNotAllowed(refused.refusal) from None
+    comment = (comment or "").strip()
+    outcome = outcome if "outcome" in transition.fields else None
     dossier.state_entered_at = utcnow()
     today = today or date.today()
     if workflow_definition.state(dossier.state).final:
@@ -268,7 +271,7 @@ def apply_transition(dossier: Dossier, actor: User, trigger: str, expected_versi
         changes["referral"] = referral.id
     record("dossier.transition", "dossier", dossier.id, actor=actor, dossier_id=dossier.id,
            changes=changes, reason=comment or None)
-    flush_or_conflict()
+    flush_or_conflict(dossier)
     return transition
 
 
@@ -305,7 +308,7 @@ def add_intervention(dossier: Dossier, actor: User, expected_version: int | None
                                 subjects=list(fields.subjects))
     db.session.add(intervention)
     dossier.touch()
-    flush_or_conflict()
+    flush_or_conflict(dossier)
     after = _intervention_snapshot(intervention)
     record("intervention.added", "intervention", intervention.id, actor=actor,
            dossier_id=dossier.id, changes={name: [None, value] for name, value in after.items()})
@@ -331,7 +334,7 @@ def update_intervention(intervention: Intervention, actor: User, expected_versio
         dossier.touch()
         record("intervention.edited", "intervention", intervention.id, actor=actor,
                dossier_id=dossier.id, changes=changes)
-        flush_or_conflict()
+        flush_or_conflict(dossier)
     return changes
 
 

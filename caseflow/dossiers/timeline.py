@@ -1,41 +1,12 @@
-"""How the audit events of a dossier read on its timeline."""
+"""How the dossier's own audit events read on its timeline, and the names of its fields."""
 
 from flask_babel import lazy_gettext as _l
 
-ACTION_LABELS = {
-    "dossier.created": _l("Dossier ouvert"),
-    "dossier.updated": _l("Dossier modifié"),
-    "dossier.assigned": _l("Dossier confié"),
-    "dossier.transition": _l("Changement d'étape"),
-    "intervention.added": _l("Intervention consignée"),
-    "intervention.edited": _l("Intervention corrigée"),
-    "intervention.removed": _l("Intervention retirée"),
-    "document.updated": _l("Document mis à jour"),
-    "attachment.added": _l("Fichier déposé"),
-    "attachment.removed": _l("Fichier retiré"),
-    "financing.added": _l("Financement ajouté"),
-    "financing.edited": _l("Financement modifié"),
-    "financing.removed": _l("Financement retiré"),
-    "document_kind.created": _l("Type de document créé"),
-    "document_kind.updated": _l("Type de document modifié"),
-    "referral.sent": _l("Dossier référé"),
-    "referral.acknowledged": _l("Référencement reçu par le partenaire"),
-    "referral.accepted": _l("Référencement accepté par le partenaire"),
-    "referral.returned": _l("Référencement retourné par le partenaire"),
-    "referral.completed": _l("Référencement terminé par le partenaire"),
-    "referral.withdrawn": _l("Référencement retiré par le Pôle"),
-    "referral.note": _l("Note sur un référencement"),
-    "report.published": _l("Bilan publié"),
-    "dossier.imported": _l("Dossier importé"),
-    "intervention.imported": _l("Interventions importées"),
-    "referral.imported": _l("Référencement importé"),
-    "financing.imported": _l("Financement importé"),
-    "user.created": _l("Compte créé"),
-    "user.deactivated": _l("Compte désactivé"),
-    "user.reactivated": _l("Compte réactivé"),
-    "user.password_changed": _l("Mot de passe changé"),
-    "user.password_set": _l("Mot de passe remplacé"),
-}
+from caseflow.audit import timeline
+
+CHANGES = "dossiers/_timeline_changes.html"
+TRANSITION = "dossiers/_timeline_transition.html"
+INTERVENTION = "dossiers/_timeline_intervention.html"
 
 FIELD_LABELS = {
     "title": _l("Titre"),
@@ -66,9 +37,19 @@ FIELD_LABELS = {
 }
 
 
-def action_label(action: str) -> str:
-    """Return how an audit action reads on the timeline."""
-    return str(ACTION_LABELS.get(action, action))
+def init_app(app) -> None:
+    """Register the dossier's actions on the timeline."""
+    timeline.register(app, {"dossier.created": _l("Dossier ouvert"),
+                            "dossier.imported": _l("Dossier importé"),
+                            "intervention.imported": _l("Interventions importées")})
+    timeline.register(app, {"dossier.updated": _l("Dossier modifié"),
+                            "dossier.assigned": _l("Dossier confié"),
+                            "intervention.edited": _l("Intervention corrigée")}, CHANGES)
+    timeline.register(app, {"dossier.transition": _l("Changement d'étape")}, TRANSITION,
+                      milestone=True)
+    timeline.register(app, {"intervention.added": _l("Intervention consignée"),
+                            "intervention.removed": _l("Intervention retirée")}, INTERVENTION)
+    app.add_template_global(field_label, "field_label")
 
 
 def field_label(name: str) -> str:

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, render_template
 
 from caseflow.auth.access import allow
+from caseflow.auth.models import STAFF
 from caseflow.dossiers.workflows import engine
 from caseflow.i18n import language
 from caseflow.workflow.diagram import mermaid
@@ -12,7 +13,7 @@ bp = Blueprint("workflows", __name__, url_prefix="/workflows")
 
 
 @bp.route("/<name>")
-@allow("advisor", "coordinator")
+@allow(*STAFF)
 def show(name: str):
     """Show a workflow: its steps, the actions between them, and its Mermaid diagram."""
     try:

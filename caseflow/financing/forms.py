@@ -4,15 +4,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from caseflow.dossiers.forms import VersionField
-from caseflow.forms import AmountField, Form, choices
+from caseflow.financing.models import DECISION_LABELS
+from caseflow.forms import AmountField, Form, VersionField, choices
 
-DECISION_LABELS = {
-    "pending": _l("En attente"),
-    "authorised": _l("Autorisé"),
-    "refused": _l("Refusé"),
-    "withdrawn": _l("Retiré"),
-}
 REQUIRED = _l("Ce champ est obligatoire.")
 JOBS = NumberRange(0, 10000, _l("Entrez un nombre d'emplois entre 0 et 10 000."))
 

@@ -3,14 +3,23 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from caseflow.database import UTCDateTime, utcnow
+from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 from caseflow.reference.models import Fund, Organisation
 
-DECISIONS = ("pending", "authorised", "refused", "withdrawn")
+# Each decision on a financing line, with its label.
+DECISION_LABELS = {
+    "pending": _l("En attente"),
+    "authorised": _l("Autorisé"),
+    "refused": _l("Refusé"),
+    "withdrawn": _l("Retiré"),
+}
+DECISIONS = tuple(DECISION_LABELS)
 MONEY = Numeric(12, 2)
 
 
@@ -40,4 +49,6 @@ class FinancingLine(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     fund: Mapped[Fund] = relationship(lazy="joined", innerjoin=True)
+    dossier: Mapped[Dossier] = relationship(backref=backref(
+        "financing_lines", lazy="selectin", order_by="FinancingLine.id"))
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")

@@ -80,10 +80,10 @@ def add_line(dossier: Dossier, actor: User, expected_version: int | None,
     _apply(line, fields)
     dossier.financing_lines.append(line)
     dossier.touch()
-    flush_or_conflict()
+    flush_or_conflict(dossier)
     record("financing.added", "financing_line", line.id, actor=actor, dossier_id=dossier.id,
            changes={name: [None, value] for name, value in _snapshot(line).items()})
-    flush_or_conflict()
+    flush_or_conflict(dossier)
     return line
 
 
@@ -98,10 +98,10 @@ def update_line(line: FinancingLine, dossier: Dossier, actor: User,
     changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     if changes:
         dossier.touch()
-        flush_or_conflict()
+        flush_or_conflict(dossier)
         record("financing.edited", "financing_line", line.id, actor=actor,
                dossier_id=dossier.id, changes=changes)
-        flush_or_conflict()
+        flush_or_conflict(dossier)
     return changes
 
 
@@ -113,10 +113,10 @@ def remove_line(line: FinancingLine, dossier: Dossier, actor: User,
     dossier.financing_lines.remove(line)
     db.session.delete(line)
     dossier.touch()
-    flush_or_conflict()
+    flush_or_conflict(dossier)
     record("financing.removed", "financing_line", identifier, actor=actor,
            dossier_id=dossier.id, changes={name: [value, None] for name, value in before.items()})
-    flush_or_conflict()
+    flush_or_conflict(dossier)
 
 
 def totals(lines: list[FinancingLine]) -> dict:

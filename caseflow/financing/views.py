@@ -3,44 +3,16 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from caseflow.auth.access import allow
+from caseflow.boundary import page_status, submit
 from caseflow.dossiers.access import STAFF, visible_dossier
-from caseflow.dossiers.choices import BLANK, items
-from caseflow.dossiers.saving import conflict_page, save
-from caseflow.errors import Conflict
 from caseflow.extensions import db
-from caseflow.financing import services
+from caseflow.financing import choices, services
 from caseflow.financing.forms import FinancingForm, RemoveFinancingForm
 from caseflow.financing.models import FinancingLine
-from caseflow.forms import choices
-from caseflow.reference.models import Fund, Organisation
 
 bp = Blueprint("financing", __name__, url_prefix="/dossiers")
-
-
-def _fill(form: FinancingForm) -> None:
-    form.fund.choices = choices([BLANK, *((f.code, f.label) for f in items(Fund))])
-    organisations = db.session.scalars(select(Organisation).where(Organisation.active.is_(True))
-                                       .order_by(Organisation.kind, Organisation.name))
-    form.organisation.choices = choices([("", _("— Aucune —")),
-                                         *((o.code, o.name) for o in organisations)])
-
-
-def _fields(form: FinancingForm, organisation=None) -> services.FinancingFields:
-    """Return what a valid financing form says; a partner's form names no organisation."""
-    def by_code(model, code):
-        return db.session.scalar(select(model).where(model.code == code)) if code else None
-
-    if form.organisation is not None:
-        organisation = by_code(Organisation, form.organisation.data)
-    return services.FinancingFields(
-        fund=by_code(Fund, form.fund.data), organisation=organisation,
-        decision=form.decision.data, amount_requested=form.amount_requested.data or 0,
-        amount_authorised=form.amount_authorised.data, decided_on=form.decided_on.data,
-        investment=form.investment.data or 0, jobs_created=form.jobs_created.data or 0,
-        jobs_maintained=form.jobs_maintained.data or 0, notes=form.notes.data or "")
 
 
 def _line_or_404(dossier_id: int, line_id: int) -> FinancingLine:
@@ -57,26 +29,37 @@ def line(dossier_id: int, line_id: int | None = None):
     """Add a financing line, or correct one and record its decision."""
     dossier = visible_dossier(dossier_id, current_user)
     existing = _line_or_404(dossier_id, line_id) if line_id else None
-    form = FinancingForm(obj=existing if request.method == "GET" else None,
-                         version=dossier.version)
-    _fill(form)
-    if existing is not None and request.method == "GET":
-        form.fund.data = existing.fund.code
-        form.organisation.data = existing.organisation.code if existing.organisation else ""
+    form = _line_form(dossier, existing if request.method == "GET" else None)
+    saved = None
     if form.validate_on_submit():
         def change():
             if existing is None:
-                return services.add_line(dossier, current_user, form.version.data, _fields(form))
+                return services.add_line(dossier, current_user, form.version.data,
+                                         choices.financing_fields(form))
             return services.update_line(existing, dossier, current_user, form.version.data,
-                                        _fields(form))
+                                        choices.financing_fields(form))
 
-        saved = save(form, dossier_id, change, _("Financement enregistré."),
-                     url_for("dossiers.show", dossier_id=dossier_id) + "#financement")
-        if saved:
-            return saved
-    status = 400 if form.is_submitted() else 200
+        saved = submit(form, change, current=dossier)
+        if saved.saved:
+            flash(_("Financement enregistré."), "success")
+            return redirect(url_for("desk.dossier", dossier_id=dossier_id) + "#financement", 303)
+    return _line_page(form, dossier, existing, page_status(form, saved))
+
+
+def _line_form(dossier, existing=None) -> FinancingForm:
+    """Return the line's form, filled with the line as it is when one is given."""
+    form = FinancingForm(obj=existing, version=dossier.version)
+    choices.fill_financing_form(form)
+    if existing is not None:
+        form.fund.data = existing.fund.code
+        form.organisation.data = existing.organisation.code if existing.organisation else ""
+    return form
+
+
+def _line_page(form, dossier, existing, status, remove_form=None):
     return render_template("financing/line.html", form=form, dossier=dossier, line=existing,
-                           remove_form=RemoveFinancingForm(version=dossier.version)), status
+                           remove_form=remove_form or RemoveFinancingForm(
+                               version=dossier.version)), status
 
 
 @bp.route("/<int:dossier_id>/financing/<int:line_id>/remove", methods=["POST"])
@@ -88,10 +71,10 @@ def remove(dossier_id: int, line_id: int):
     form = RemoveFinancingForm()
     if not form.validate():
         abort(400)
-    try:
-        services.remove_line(existing, dossier, current_user, form.version.data)
-    except Conflict as error:
-        return conflict_page(dossier_id, error)
-    db.session.commit()
+    removed = submit(form, lambda: services.remove_line(existing, dossier, current_user,
+                                                        form.version.data), current=dossier)
+    if not removed.saved:
+        return _line_page(_line_form(dossier, existing), dossier, existing, removed.status,
+                          remove_form=form)
     flash(_("Ligne de financement retirée."), "success")
-    return redirect(url_for("dossiers.show", dossier_id=dossier_id) + "#financement", 303)
+    return redirect(url_for("desk.dossier", dossier_id=dossier_id) + "#financement", 303)

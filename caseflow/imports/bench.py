@@ -81,9 +81,11 @@ def write_synthetic(folder: Path, rows: int, seed: int = 2018) -> tuple[Path, Pa
     return interventions, financing
 
 
-def run_benchmark(rows: int, folder: Path) -> Timing:
-    """Import a synthetic file into a fresh database in `folder`, then import it again."""
-    from caseflow import create_app
+def run_benchmark(rows: int, folder: Path, create_app) -> Timing:
+    """Import a synthetic file into a fresh database in `folder`, then import it again.
+
+    `create_app` is the application factory: the benchmark builds an app of its own.
+    """
     from caseflow.reference.seed import seed_reference_data
 
     interventions, financing = write_synthetic(folder, rows)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from caseflow.auth.models import User
+from caseflow.auth.models import STAFF, User
 from caseflow.dossiers.models import INTERVENTION_KINDS
 from caseflow.dossiers.workflows import engine
 from caseflow.extensions import db
@@ -50,7 +50,7 @@ class Catalogue:
         definitions = dict(engine().definitions)
         matchers["workflow"] = Matcher((name, (d.label_fr, d.label_en))
                                        for name, d in definitions.items())
-        staff = db.session.scalars(select(User).where(User.role.in_(("advisor", "coordinator"))))
+        staff = db.session.scalars(select(User).where(User.role.in_(STAFF)))
         advisors = {email_key(user.email): user for user in staff}
         matchers["advisor_email"] = Matcher((email, ()) for email in advisors)
         return cls(matchers, items, organisations, advisors, definitions)

@@ -5,11 +5,12 @@ import tempfile
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import ngettext
 
 from caseflow.errors import Conflict
-from caseflow.extensions import db
+from caseflow.extensions import FACTORY, db
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -59,12 +60,13 @@ def bench() -> None:
               help="Rows of the synthetic interventions file.")
 @click.option("--limit", default=30.0, show_default=True, type=float,
               help="Seconds above which the benchmark fails.")
+@with_appcontext
 def bench_import(rows: int, limit: float) -> None:
     """Import a synthetic CSV into a fresh SQLite database; fail above the time limit."""
     from caseflow.imports.bench import run_benchmark
 
     with tempfile.TemporaryDirectory(prefix="caseflow-bench-") as folder:
-        timing = run_benchmark(rows, Path(folder))
+        timing = run_benchmark(rows, Path(folder), current_app.extensions[FACTORY])
     click.echo(f"import of {timing.rows} rows: {timing.seconds:.2f} s "
                f"({timing.rows_per_second:,.0f} rows/s, {timing.created} rows created); "
                f"same file again: {timing.again_seconds:.2f} s")

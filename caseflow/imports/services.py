@@ -9,12 +9,12 @@ written again, so importing the same file twice changes nothing. Nothing here co
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from caseflow.database import HUB_TIME_ZONE
 from caseflow.dossiers.models import Dossier
 from caseflow.errors import Conflict
 from caseflow.extensions import db
@@ -37,7 +37,6 @@ from caseflow.imports.rows import (
 )
 from caseflow.imports.writing import write
 
-LOCAL_TIME = ZoneInfo("America/Toronto")
 # Facts of a dossier already in the database that a file must not contradict; its step and
 # outcome are left out, since the dossier may have moved on since the file was made.
 COMPARED = ("title", "opened_on", *DOSSIER_LISTS, "workflow", "advisor_email",
@@ -172,7 +171,7 @@ def _contradictions(rows: InterventionRows, existing: dict[str, Dossier]) -> Non
 
 def _local_date(moment) -> date:
     """Return the hub's calendar day of a moment."""
-    return moment.astimezone(LOCAL_TIME).date()
+    return moment.astimezone(HUB_TIME_ZONE).date()
 
 
 def _plan(rows: InterventionRows, lines: list[FinancingSpec],

@@ -4,8 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from caseflow.auth.access import allow
-from caseflow.errors import Conflict
-from caseflow.extensions import db
+from caseflow.boundary import discard, submit
 from caseflow.imports import services
 from caseflow.imports.forms import ImportForm
 from caseflow.imports.problems import summary
@@ -42,17 +41,14 @@ def upload():
         return _page(form)
     if not form.validate():
         return _page(form, status=400)
-    try:
-        result = services.run_import(_upload(form.interventions.data),
-                                     _upload(form.financing.data), actor=current_user,
-                                     dry_run=form.dry_run.data)
-    except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return _page(form, status=409)
+    imported = submit(form, lambda: services.run_import(
+        _upload(form.interventions.data), _upload(form.financing.data), actor=current_user,
+        dry_run=form.dry_run.data))
+    if not imported.saved:
+        return _page(form, status=imported.status)
+    result = imported.value
     if result.problems or form.dry_run.data:
-        db.session.rollback()
+        discard()  # a file with problems, or a dry run, writes nothing
         return _page(form, result, status=400 if result.problems else 200)
-    db.session.commit()
     flash(summary(result), "success")
     return redirect(url_for("imports.upload"), 303)

@@ -9,14 +9,13 @@ one event per intervention cost two thirds of a 10 000-row import.
 
 import re
 from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, insert, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from caseflow.audit.services import record
-from caseflow.database import utcnow
+from caseflow.database import HUB_TIME_ZONE, utcnow
 from caseflow.dossiers.models import (
     Counter,
     Dossier,
@@ -31,7 +30,6 @@ from caseflow.imports.catalogue import Catalogue
 from caseflow.imports.rows import DOSSIER_LISTS, DossierSpec
 from caseflow.referrals.models import Referral
 
-LOCAL_TIME = ZoneInfo("America/Toronto")
 # References the app itself gives (2017-0042): the year's counter must move past them.
 APP_REFERENCE = re.compile(r"(\d{4})-(\d{1,6})")
 REFERRAL_REASON = "Référencement importé"
@@ -39,7 +37,7 @@ REFERRAL_REASON = "Référencement importé"
 
 def noon(day) -> datetime:
     """Return noon of a day in the hub's time zone, in UTC (when a past event is dated)."""
-    return datetime.combine(day, time(12), tzinfo=LOCAL_TIME).astimezone(UTC)
+    return datetime.combine(day, time(12), tzinfo=HUB_TIME_ZONE).astimezone(UTC)
 
 
 def _dossier(spec: DossierSpec, catalogue: Catalogue) -> Dossier:

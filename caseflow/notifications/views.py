@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from caseflow.auth.access import EVERYONE, allow
-from caseflow.errors import DomainError
+from caseflow.boundary import submit
 from caseflow.extensions import db
 from caseflow.notifications import messages, services
 from caseflow.notifications.forms import ButtonForm
@@ -45,7 +45,6 @@ def read_all():
     if not ButtonForm().validate_on_submit():
         abort(400)
     count = services.mark_all_read(current_user)
-    db.session.commit()
     flash(_("Notifications marquées comme lues : %(count)d.", count=count), "success")
     return redirect(url_for("notifications.index"), 303)
 
@@ -60,7 +59,6 @@ def read_one(notification_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     services.mark_read(notification)
-    db.session.commit()
     return redirect(url_for("notifications.index"), 303)
 
 
@@ -77,15 +75,13 @@ def outbox():
 def retry(email_id: int):
     """Put a failed e-mail back in the queue, due now."""
     email = db.session.get(OutgoingEmail, email_id) or abort(404)
-    if not ButtonForm().validate_on_submit():
+    form = ButtonForm()
+    if not form.validate_on_submit():
         abort(400)
-    try:
-        services.retry(email)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
+    retried = submit(form, lambda: services.retry(email))
+    if not retried.saved:
+        flash(form.form_errors[-1], "warning")
     else:
-        db.session.commit()
         flash(_("Courriel remis dans la file d'envoi : %(address)s.",
                 address=email.to_address), "success")
     return redirect(url_for("notifications.outbox"), 303)

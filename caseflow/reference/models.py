@@ -1,12 +1,19 @@
 """Reference lists (territories, sectors, funds...) and the organisations dossiers go to."""
 
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.extensions import db
 
-ORGANISATION_KINDS = ("mrc", "mandataire", "partenaire")
+# Each kind of organisation, with its label.
+ORGANISATION_KIND_LABELS = {
+    "mrc": _l("MRC"),
+    "mandataire": _l("Organisme mandataire"),
+    "partenaire": _l("Partenaire"),
+}
+ORGANISATION_KINDS = tuple(ORGANISATION_KIND_LABELS)
 
 
 class ReferenceItem:

@@ -1,5 +1,6 @@
 """The reference lists and organisations every fresh install starts with."""
 
+from flask import current_app
 from sqlalchemy import select
 
 from caseflow.extensions import db
@@ -102,35 +103,13 @@ ORGANISATIONS: list[tuple[str, str, str, str | None]] = [
 ]
 
 
-# (code, label_fr, label_en, legal forms that need it validated before financing)
-DOCUMENT_KINDS: list[tuple[str, str, str, list[str]]] = [
-    ("charte", "Charte (statuts constitutifs)", "Charter (articles of incorporation)",
-     ["obnl", "cooperative"]),
-    ("reglements-generaux", "Règlements généraux", "General by-laws", ["obnl", "cooperative"]),
-    ("pv-assemblee-fondation", "Procès-verbal de l'assemblée de fondation",
-     "Founding meeting minutes", []),
-    ("politique-travail", "Politique de travail", "Work policy", []),
-    ("politique-harcelement", "Politique contre le harcèlement psychologique",
-     "Psychological harassment policy", []),
-    ("plan-affaires", "Plan d'affaires", "Business plan", []),
-    ("montage-financier", "Montage financier", "Financial package", []),
-]
+SEEDERS = "caseflow.reference_seeders"
 
 
-def seed_document_kinds() -> int:
-    """Add the missing document kinds of a fresh install."""
-    from caseflow.documents.models import DocumentKind
-
-    existing = set(db.session.scalars(select(DocumentKind.code)))
-    added = 0
-    for position, (code, label_fr, label_en, required_for) in enumerate(DOCUMENT_KINDS):
-        if code not in existing:
-            db.session.add(DocumentKind(code=code, label_fr=label_fr, label_en=label_en,
-                                        position=position, active=True,
-                                        required_for=required_for))
-            added += 1
-    db.session.flush()
-    return added
+def add_seeder(app, seed) -> None:
+    """Register a slice's own reference rows (a function adding the missing ones, counting
+    them), seeded with the shared lists."""
+    app.extensions.setdefault(SEEDERS, []).append(seed)
 
 
 def seed_reference_data() -> int:
@@ -156,4 +135,4 @@ def seed_reference_data() -> int:
                                         territory=territories.get(territory)))
             added += 1
     db.session.flush()
-    return added + seed_document_kinds()
+    return added + sum(seed() for seed in current_app.extensions.get(SEEDERS, ()))

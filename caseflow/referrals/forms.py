@@ -4,8 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from caseflow.dossiers.forms import VersionField
-from caseflow.forms import Form, choices
+from caseflow.forms import Form, VersionField, choices
 from caseflow.referrals.labels import RESULT_LABELS, STATE_LABELS
 
 REQUIRED = _l("Ce champ est obligatoire.")

@@ -3,10 +3,11 @@
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from caseflow.auth.models import User
 from caseflow.database import UTCDateTime, utcnow
+from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 from caseflow.reference.models import Organisation
 
@@ -46,7 +47,8 @@ class Referral(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    dossier: Mapped["Dossier"] = relationship(back_populates="referrals")  # noqa: F821
+    dossier: Mapped[Dossier] = relationship(backref=backref(
+        "referrals", lazy="selectin", order_by="Referral.id"))
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
     sent_by: Mapped[User | None] = relationship(lazy="joined")
     notes: Mapped[list["ReferralNote"]] = relationship(

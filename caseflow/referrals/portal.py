@@ -5,13 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from caseflow.auth.access import EVERYONE, allow
-from caseflow.documents.checklist import checklist
-from caseflow.dossiers.saving import show_refusal
-from caseflow.errors import Conflict, DomainError
-from caseflow.extensions import db
+from caseflow.boundary import page_status, submit
+from caseflow.documents.sections import checklist_section
+from caseflow.financing import choices
 from caseflow.financing import services as financing
 from caseflow.financing.forms import FinancingForm
-from caseflow.financing.views import _fields, _fill
 from caseflow.referrals import queries, services
 from caseflow.referrals.forms import NoteForm, ReferralActionForm
 from caseflow.referrals.models import Referral
@@ -47,7 +45,7 @@ def render_referral(referral: Referral, action_form=None, note_form=None, status
         else [referral]
     return render_template(
         "referrals/referral.html", referral=referral, dossier=dossier,
-        consent=any(r.consent_to_share for r in shared), checklist=checklist(dossier),
+        consent=any(r.consent_to_share for r in shared), **checklist_section(dossier),
         action_form=action_form or ReferralActionForm(version=referral.version),
         note_form=note_form or NoteForm(),
         actions=[a for a in PARTNER_ACTIONS
@@ -69,24 +67,17 @@ def answer(referral_id: int, action: str):
     if action not in PARTNER_ACTIONS:
         abort(404)
     form = ReferralActionForm()
+    answered = None
     if form.validate():
-        try:
-            services.act(referral, current_user, action, form.version.data,
-                         form.text.data or "", form.result.data or None)
-        except Conflict as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            db.session.refresh(referral)
-            return render_referral(referral, action_form=form, status=409)
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        answered = submit(form, lambda: services.act(
+            referral, current_user, action, form.version.data, form.text.data or "",
+            form.result.data or None), current=referral, refused=422)
+        if answered.saved:
             flash(_("Réponse transmise au Pôle."), "success")
             return redirect(url_for("partners.referral", referral_id=referral_id), 303)
-    return render_referral(referral, action_form=form, status=422 if form.errors or
-                           form.form_errors else 400)
+    # Like a refused answer, a form that does not hold answers 422 on the referral page.
+    return render_referral(referral, action_form=form,
+                           status=answered.status if answered else 422)
 
 
 @bp.route("/referencements/<int:referral_id>/notes", methods=["POST"])
@@ -95,17 +86,13 @@ def note(referral_id: int):
     """Leave a note on a referral for the other side."""
     referral = _referral_or_404(referral_id)
     form = NoteForm()
+    noted = None
     if form.validate():
-        try:
-            services.add_note(referral, current_user, form.body.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        noted = submit(form, lambda: services.add_note(referral, current_user, form.body.data))
+        if noted.saved:
             flash(_("Note ajoutée."), "success")
             return redirect(url_for("partners.referral", referral_id=referral_id), 303)
-    return render_referral(referral, note_form=form, status=400)
+    return render_referral(referral, note_form=form, status=page_status(form, noted))
 
 
 @bp.route("/referencements/<int:referral_id>/financement", methods=["GET", "POST"])
@@ -119,23 +106,15 @@ def financing_decision(referral_id: int):
         return redirect(url_for("partners.referral", referral_id=referral_id), 303)
     dossier = referral.dossier
     form = FinancingForm(version=dossier.version, decision="authorised")
-    _fill(form)
+    choices.fill_financing_form(form)
     del form.organisation
+    recorded = None
     if form.validate_on_submit():
-        fields = _fields(form, organisation=current_user.organisation)
-        try:
-            financing.add_line(dossier, current_user, form.version.data, fields)
-        except Conflict as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+        fields = choices.financing_fields(form, organisation=current_user.organisation)
+        recorded = submit(form, lambda: financing.add_line(
+            dossier, current_user, form.version.data, fields), current=dossier)
+        if recorded.saved:
             flash(_("Décision de financement consignée."), "success")
             return redirect(url_for("partners.referral", referral_id=referral_id), 303)
-    status = 400 if form.is_submitted() else 200
     return render_template("referrals/financing.html", form=form, referral=referral,
-                           dossier=dossier), status
-
+                           dossier=dossier), page_status(form, recorded)

@@ -3,9 +3,10 @@
 from datetime import timedelta
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from caseflow.database import utcnow
+from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 from caseflow.reference.models import Organisation
 from caseflow.referrals.models import OPEN_STATES, Referral
@@ -71,3 +72,11 @@ def inbox_counts(organisation_id: int) -> dict[str, int]:
         Referral.organisation_id == organisation_id)))
     return {tab: sum(1 for state in states if state in tab_states)
             for tab, tab_states in INBOX_TABS.items()}
+
+
+def partner_may_see(user):
+    """Return the SQL condition on Dossier that it was referred to the partner's organisation
+    and the referral was not withdrawn."""
+    return exists().where(Referral.dossier_id == Dossier.id,
+                          Referral.organisation_id == user.organisation_id,
+                          Referral.state != "withdrawn")

@@ -79,7 +79,7 @@ def send(dossier: Dossier, actor: User, expected_version: int | None,
                         sent_at=at or utcnow())
     db.session.add(referral)
     dossier.touch()
-    flush_or_conflict()
+    flush_or_conflict(dossier)
     record("referral.sent", "referral", referral.id, actor=actor, dossier_id=dossier.id,
            changes={"organisation": fields.organisation.code, "state": [None, "sent"],
                     "request": referral.request, "consent_to_share": referral.consent_to_share},
@@ -184,7 +184,7 @@ def add_note(referral: Referral, actor: User, body: str) -> ReferralNote:
     note = ReferralNote(referral=referral, author=actor, body=body)
     db.session.add(note)
     referral.dossier.touch()
-    flush_or_conflict()
+    flush_or_conflict(referral.dossier)
     record("referral.note", "referral_note", note.id, actor=actor,
            dossier_id=referral.dossier_id, changes={"referral": referral.id}, reason=body)
     _notify(referral, actor, "note", body)

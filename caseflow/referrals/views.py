@@ -6,11 +6,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from caseflow.auth.access import allow
+from caseflow.boundary import page_status, submit
 from caseflow.dossiers.access import STAFF, visible_dossier
-from caseflow.dossiers.saving import conflict_page, show_refusal
-from caseflow.dossiers.services import TransitionNotAllowed
+from caseflow.dossiers.pages import dossier_page
 from caseflow.dossiers.workflows import definition
-from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
 from caseflow.forms import choices
 from caseflow.i18n import language
@@ -44,56 +43,48 @@ def new(dossier_id: int):
         mrc = next((o for o in _organisations() if o.kind == "mrc"
                     and o.territory_id == dossier.territory_id), None)
         form.organisation.data = mrc.code if mrc else ""
+    sent = None
     if form.validate_on_submit():
         organisation = db.session.scalar(select(Organisation).where(
             Organisation.code == form.organisation.data))
         fields = services.ReferralFields(organisation, form.reason.data or "",
                                          form.request.data or "", form.consent_to_share.data)
-        try:
+        def refer():
             if through:
-                services.refer_through_workflow(dossier, current_user, form.version.data,
-                                                fields, through, language=language())
-            else:
-                services.send(dossier, current_user, form.version.data, fields)
-        except Conflict as error:
-            return conflict_page(dossier_id, error)
-        except (DomainError, TransitionNotAllowed) as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
+                return services.refer_through_workflow(dossier, current_user, form.version.data,
+                                                       fields, through, language=language())
+            return services.send(dossier, current_user, form.version.data, fields)
+
+        sent = submit(form, refer, current=dossier)
+        if sent.saved:
             flash(_("Dossier référé à %(organisation)s.", organisation=organisation.name),
                   "success")
-            return redirect(url_for("dossiers.show", dossier_id=dossier_id) + "#referencements",
+            return redirect(url_for("desk.dossier", dossier_id=dossier_id) + "#referencements",
                             303)
-    status = 400 if form.is_submitted() else 200
     return render_template("referrals/new.html", form=form, dossier=dossier, through=through,
-                           definition=workflow), status
+                           definition=workflow), page_status(form, sent)
 
 
 @bp.route("/dossiers/<int:dossier_id>/referrals/<int:referral_id>/withdraw", methods=["POST"])
 @allow(*STAFF)
 def withdraw(dossier_id: int, referral_id: int):
     """Withdraw a referral the hub no longer needs (a reason is required)."""
-    visible_dossier(dossier_id, current_user)
+    dossier = visible_dossier(dossier_id, current_user)
     referral = db.session.get(Referral, referral_id)
     if referral is None or referral.dossier_id != dossier_id:
         abort(404)
     form = ReferralActionForm()
     if not form.validate():
         abort(400)
-    try:
-        services.act(referral, current_user, "withdraw", form.version.data, form.text.data)
-    except Conflict as error:
-        return conflict_page(dossier_id, error)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("dossiers.show", dossier_id=dossier_id) + "#referencements",
-                        303)
-    db.session.commit()
-    flash(_("Référencement retiré."), "success")
-    return redirect(url_for("dossiers.show", dossier_id=dossier_id) + "#referencements", 303)
+    withdrawn = submit(form, lambda: services.act(referral, current_user, "withdraw",
+                                                  form.version.data, form.text.data))
+    if withdrawn.status == 409:
+        return dossier_page(dossier, 409, withdraw_form=form, withdrawing=referral_id)
+    if withdrawn.saved:
+        flash(_("Référencement retiré."), "success")
+    else:
+        flash(form.form_errors[-1] if form.form_errors else form.text.errors[-1], "danger")
+    return redirect(url_for("desk.dossier", dossier_id=dossier_id) + "#referencements", 303)
 
 
 @bp.route("/referencements/")

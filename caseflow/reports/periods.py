@@ -3,9 +3,9 @@
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-HUB_TIME = ZoneInfo("America/Toronto")
+from caseflow.database import HUB_TIME_ZONE
+
 FISCAL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|:|/| au | to )\s*(\d{4}-\d{2}-\d{2})$")
 
@@ -42,8 +42,8 @@ class Period:
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """Return [start, end) in UTC, the period's days being the hub's local days."""
-        start = datetime.combine(self.start, time(0), tzinfo=HUB_TIME).astimezone(UTC)
-        end = datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=HUB_TIME)
+        start = datetime.combine(self.start, time(0), tzinfo=HUB_TIME_ZONE).astimezone(UTC)
+        end = datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=HUB_TIME_ZONE)
         return start, end.astimezone(UTC)
 
 

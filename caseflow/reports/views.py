@@ -8,8 +8,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from caseflow.auth.access import allow
+from caseflow.boundary import submit
 from caseflow.dossiers.models import Intervention
-from caseflow.errors import DomainError
 from caseflow.extensions import db
 from caseflow.forms import Form
 from caseflow.reports import exports, services
@@ -86,12 +86,9 @@ def publish():
     if not form.validate():
         abort(400)
     period = _period()
-    try:
-        services.publish(period, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
+    published = submit(form, lambda: services.publish(period, current_user))
+    if published.saved:
         flash(_("Bilan %(period)s publié.", period=period.label), "success")
+    else:
+        flash(form.form_errors[-1], "warning")
     return redirect(url_for("reports.show", periode=period.label), 303)

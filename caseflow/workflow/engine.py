@@ -146,16 +146,22 @@ class Engine:
         return [transition for transition, refusal in self.options(dossier, actor)
                 if refusal is None]
 
-    def fire(self, dossier, actor: Actor, trigger: str, *, language: str = "fr") -> Transition:
+    def fire(self, dossier, actor: Actor, trigger: str, *, language: str = "fr",
+             prepare: Callable[[Transition], None] | None = None) -> Transition:
         """Move the dossier along `trigger` and return the transition, or raise TransitionRefused.
 
         Only `dossier.state` changes; a refused trigger leaves the dossier untouched.
+        `prepare`, when given, sees the transition once it is allowed and before it fires:
+        whatever it raises stops the transition (the caller's own checks of what the actor
+        filled in).
         """
         refusal = self.refusal(dossier, actor, trigger, language=language)
         if refusal is not None:
             raise TransitionRefused(refusal)
         definition = self.definition(dossier.workflow)
         transition = definition.transition(trigger, dossier.state)
+        if prepare is not None:
+            prepare(transition)
         # The machine checks role and guards again as its conditions; a failed condition
         # makes trigger() return False rather than raise.
         fired = self._machines[definition.name].events[trigger].trigger(dossier, actor=actor)

@@ -50,13 +50,3 @@ def has_protocol_objectives(dossier) -> str | None:
     if not dossier.protocol_objectives:
         return N_("Indiquez au moins un objectif du protocole servi par ce dossier.")
     return None
-
-
-@guard("constitution_documents_complete")
-def constitution_documents_complete(dossier) -> tuple[str, dict] | None:
-    """Refuse until the documents the dossier's legal form requires are validated or N/A."""
-    missing = dossier.missing_constitution_documents
-    if missing:
-        return (N_("Documents constitutifs à valider d'abord : %(documents)s."),
-                {"documents": ", ".join(missing)})
-    return None

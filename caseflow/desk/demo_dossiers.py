@@ -9,17 +9,23 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
 
 from caseflow.auth.models import User
+from caseflow.documents import services as documents
+from caseflow.documents.demo import tiny_pdf
 from caseflow.documents.models import DocumentKind
+from caseflow.documents.views import upload_folder
 from caseflow.dossiers import services
 from caseflow.dossiers.models import Counter
 from caseflow.dossiers.services import ContactFields, DossierFields, InterventionFields
 from caseflow.extensions import db
+from caseflow.financing import services as financing
 from caseflow.reference.models import (
     Fund,
     LegalForm,
+    Organisation,
     Origin,
     PromoterGender,
     Sector,
@@ -27,6 +33,7 @@ from caseflow.reference.models import (
     Subject,
     Territory,
 )
+from caseflow.referrals import services as referrals
 
 MARKER = "demo-dossiers"
 DOSSIER_COUNT = 60
@@ -174,11 +181,7 @@ def _demo_dossier(rng, lists, advisors, coordinator, territory, workflow, opened
 
 
 def _upload(dossier, advisor, kind, name: str, lines: list[str]) -> None:
-    from flask import current_app
 
-    from caseflow.documents import services as documents
-    from caseflow.documents.demo import tiny_pdf
-    from caseflow.documents.views import upload_folder
 
     documents.attach(dossier, advisor, dossier.version, kind, name, tiny_pdf(*lines),
                      upload_folder(), current_app.config["UPLOAD_MAX_BYTES"])
@@ -194,7 +197,6 @@ def _start_documents(dossier, advisor, lists, rng, moment) -> None:
 
 def _complete_documents(dossier, advisor, lists, moment) -> None:
     """Validate what the legal form requires, as the advisor would before financing."""
-    from caseflow.documents import services as documents
 
     for kind in lists[DocumentKind].values():
         if dossier.legal_form.code in kind.required_for:
@@ -209,7 +211,6 @@ def _complete_documents(dossier, advisor, lists, moment) -> None:
 
 
 def _mrc_of(dossier):
-    from caseflow.reference.models import Organisation
 
     return db.session.scalar(select(Organisation).where(
         Organisation.kind == "mrc", Organisation.territory_id == dossier.territory_id))
@@ -217,7 +218,6 @@ def _mrc_of(dossier):
 
 def _apply_for_financing(dossier, advisor, lists, rng, moment) -> None:
     """Apply to the MRC's dedicated fund and, sometimes, to the local investment fund."""
-    from caseflow.financing import services as financing
 
     funds = [("fdt-es", rng.randrange(10_000, 40_000, 500))]
     if rng.random() < 0.4:
@@ -230,7 +230,6 @@ def _apply_for_financing(dossier, advisor, lists, rng, moment) -> None:
 
 def _decide_financing(dossier, advisor, rng, today) -> None:
     """Record the MRC's decisions on dossiers that moved past financing."""
-    from caseflow.financing import services as financing
 
     if dossier.state not in ("follow_up", "closed"):
         return
@@ -263,11 +262,9 @@ REFERRAL_ENDINGS = ["sent", "acknowledged", "accepted", "accepted", "completed",
 
 def _refer(dossier, advisor, rng, moment) -> None:
     """Refer the dossier to its MRC and play the partner's answers up to a chosen state."""
-    from caseflow.referrals import services as referrals
 
     partner_organisation = _mrc_of(dossier)
     if dossier.workflow != "accompagnement" and rng.random() < 0.3:
-        from caseflow.reference.models import Organisation
 
         partner_organisation = db.session.scalar(select(Organisation).where(
             Organisation.code == "cdc-nicolet-yamaska"))

@@ -1,1 +1,0 @@
-"""The home page each role lands on."""
