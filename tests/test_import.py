@@ -31,10 +31,12 @@ Whole file: 34 dossiers, 49 interventions, 14 referrals; 20 + 16 financing lines
 """
 
 import csv
+import dataclasses
 import io
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from click.testing import CliRunner
@@ -43,13 +45,19 @@ from sqlalchemy import func, select
 
 from caseflow.audit.models import AuditEvent
 from caseflow.dossiers.models import Dossier, DossierObjective, Intervention, intervention_subject
+from caseflow.dossiers.workflows import EXTENSION, engine
 from caseflow.financing.models import FinancingLine
+from caseflow.imports.catalogue import Catalogue
 from caseflow.imports.cli import bench
-from caseflow.imports.services import Upload, run_import
+from caseflow.imports.reading import INTERVENTION_COLUMNS, INTERVENTION_REQUIRED, read_sheet
+from caseflow.imports.rows import InterventionRows
+from caseflow.imports.services import Plan, Upload, run_import
 from caseflow.imports.values import normalise
+from caseflow.imports.writing import write
 from caseflow.money import parse_amount
 from caseflow.reference.seed import REFERENCE_DATA
 from caseflow.referrals.models import Referral
+from caseflow.workflow import Engine, State
 from tests.builders import csrf_token, make_dossier, page_text
 
 DATA = Path(__file__).parent / "data"
@@ -308,6 +316,44 @@ def test_each_bad_value_is_reported_where_it_is_and_nothing_is_written(db, case)
     assert not result.written
     db.session.rollback()
     assert counts(db) == before
+
+
+def test_a_state_no_imported_dossier_may_start_in_is_refused(app, db, monkeypatch):
+    # The loader refuses an unreachable state; an engine given one by hand still refuses it.
+    definition = engine().definition("accompagnement")
+    archived = State("archived", "Archivé", "Archived", final=True)
+    orphaned = dataclasses.replace(definition, states=MappingProxyType(
+        {**definition.states, "archived": archived}))
+    monkeypatch.setitem(app.extensions, EXTENSION,
+                        Engine({**engine().definitions, "accompagnement": orphaned}))
+    before = counts(db)
+    interventions = sheet({"etat": "archived", "bilan": "abandon"}, {"dossier": "OK-1"})
+    result = run_import(Upload("i.csv", interventions))
+    assert [(p.row, p.column, p.value, p.reason) for p in result.problems] == [
+        (2, "etat", "archived", "n'est pas une étape du parcours « accompagnement »")]
+    assert not result.written
+    db.session.rollback()
+    assert counts(db) == before
+    # Handed to the writer all the same, the dossier is refused as a programming error.
+    checked, _problems = read_sheet("i.csv", interventions, INTERVENTION_COLUMNS,
+                                    INTERVENTION_REQUIRED)
+    rows = InterventionRows(checked, Catalogue.load()).read()
+    with pytest.raises(ValueError, match="start in state 'archived'"):
+        write(Plan(new_dossiers=list(rows.dossiers.values())), rows.catalogue, None, "test")
+    db.session.rollback()
+    assert counts(db) == before
+
+
+def test_a_closed_dossier_names_the_objectives_its_closing_guard_needs(db):
+    closed = {"parcours": "protocole-nicolet-yamaska", "etat": "closed", "bilan": "abandon"}
+    before = counts(db)
+    result = run_import(Upload("i.csv", sheet(closed)))
+    assert [(p.row, p.column, p.value, p.reason) for p in result.problems] == [
+        (2, "objectifs_protocole", "", "un dossier fermé de ce parcours doit nommer ses objectifs")]
+    assert not result.written and counts(db) == before
+    named = run_import(Upload("i.csv", sheet({**closed, "objectifs_protocole": "viabilite"})))
+    assert named.written and not named.problems
+    assert db.session.scalar(select(Dossier)).protocol_objectives == ["viabilite"]
 
 
 def test_the_command_prints_each_problem_on_its_line_and_fails(runner, db):

@@ -3,6 +3,7 @@
 import ast
 import dataclasses
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from transitions import Machine
@@ -14,8 +15,11 @@ from caseflow.workflow import (
     Actor,
     DefinitionError,
     Engine,
+    Placement,
+    State,
     TransitionRefused,
     UnknownWorkflow,
+    guard,
     load_definition,
     load_definitions,
     mermaid,
@@ -390,3 +394,57 @@ def test_definitions_are_validated_against_the_given_guard_registry(tmp_path):
     definition = load_definition(path)
     with pytest.raises(DefinitionError, match="unknown guard 'has_intervention'"):
         Engine({"x": definition}, guards={})
+
+
+@pytest.mark.parametrize(("workflow", "state", "requires"), [
+    ("accompagnement", "reception", set()),
+    ("accompagnement", "financing", set()),  # its guard relies on no definition list
+    ("accompagnement", "closed", {"outcome"}),
+    ("protocole-nicolet-yamaska", "follow_up", set()),
+    ("protocole-nicolet-yamaska", "closed", {"outcome", "objectives"}),
+])
+def test_an_imported_dossier_may_start_in_a_state_with_what_it_requires(engine, workflow, state,
+                                                                          requires):
+    assert engine.placement(workflow, state) == Placement(workflow, state, True,
+                                                          frozenset(requires))
+
+
+def test_an_imported_dossier_may_not_start_in_an_unknown_or_unreachable_state(engine):
+    assert engine.placement("accompagnement", "archived") == Placement(
+        "accompagnement", "archived", False)
+    with pytest.raises(UnknownWorkflow, match="'ghost'"):
+        engine.placement("ghost", "reception")
+    # The loader refuses an unreachable state; a definition built otherwise may hold one.
+    definition = engine.definition("accompagnement")
+    archived = State("archived", "Archivé", "Archived", final=True)
+    orphaned = dataclasses.replace(definition, states=MappingProxyType(
+        {**definition.states, "archived": archived}))
+    assert "archived" not in orphaned.reachable()
+    assert orphaned.reachable() == set(definition.states)
+    placement = Engine({"accompagnement": orphaned}).placement("accompagnement", "archived")
+    assert (placement.allowed, placement.requires) == (False, frozenset())
+
+
+def test_what_an_imported_dossier_carries_follows_the_guards_declared_needs(tmp_path):
+    text = (VALID.replace('guards = ["has_intervention"]', 'guards = ["counted"]')
+            + EXTRA_STATE.format(name="review")
+            + transition("review", '["reception"]', "review") + 'guards = ["served"]\n'
+            + transition("finish", '["review"]', "closed")
+            + transition("back", '["review"]', "reception") + 'guards = ["served"]\n'
+            + '\n[[objectives]]\ncode = "emploi"\nlabel_fr = "Emploi"\nlabel_en = "Jobs"\n')
+    path = write(tmp_path, "x", text)
+
+    def placements(served_needs):
+        registry = {}
+        guard("counted", registry=registry)(lambda dossier: None)
+        guard("served", needs=served_needs, registry=registry)(lambda dossier: None)
+        engine = Engine({"x": load_definition(path, registry)}, guards=registry)
+        return {state: engine.placement("x", state).requires
+                for state in ("reception", "review", "closed")}
+
+    # The dossier carries what the guards into its state need, whatever their names; none
+    # in the initial state, where a dossier may sit without having passed any guard.
+    assert placements(("objectives",)) == {
+        "reception": frozenset(), "review": {"objectives"}, "closed": {"outcome"}}
+    assert placements(()) == {"reception": frozenset(), "review": frozenset(),
+                              "closed": {"outcome"}}

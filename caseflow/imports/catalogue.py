@@ -12,6 +12,7 @@ from caseflow.financing.models import DECISIONS
 from caseflow.imports.values import Matcher
 from caseflow.reference.models import REFERENCE_LISTS, Organisation
 from caseflow.workflow.definition import Definition
+from caseflow.workflow.engine import Engine, Placement
 
 # French and English words people use for the fixed codes (the interface's labels).
 KIND_WORDS = {
@@ -33,7 +34,9 @@ class Catalogue:
     organisations: dict[str, Organisation]
     advisors: dict[str, User]
     definitions: dict[str, Definition]
+    engine: Engine
     _by_workflow: dict = field(default_factory=dict)
+    _placements: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Catalogue":
@@ -47,13 +50,14 @@ class Catalogue:
         matchers["organisation"] = Matcher((o.code, (o.name,)) for o in organisations.values())
         matchers["kind"] = Matcher((code, KIND_WORDS.get(code, ())) for code in INTERVENTION_KINDS)
         matchers["decision"] = Matcher((code, DECISION_WORDS.get(code, ())) for code in DECISIONS)
-        definitions = dict(engine().definitions)
+        workflows = engine()
+        definitions = dict(workflows.definitions)
         matchers["workflow"] = Matcher((name, (d.label_fr, d.label_en))
                                        for name, d in definitions.items())
         staff = db.session.scalars(select(User).where(User.role.in_(STAFF)))
         advisors = {email_key(user.email): user for user in staff}
         matchers["advisor_email"] = Matcher((email, ()) for email in advisors)
-        return cls(matchers, items, organisations, advisors, definitions)
+        return cls(matchers, items, organisations, advisors, definitions, workflows)
 
     def workflow_matcher(self, workflow: str, kind: str) -> Matcher:
         """Return the matcher of a workflow's states, outcomes or objectives."""
@@ -67,6 +71,13 @@ class Catalogue:
                 entries = ((c.code, (c.label_fr, c.label_en)) for c in choices)
             self._by_workflow[key] = Matcher(entries)
         return self._by_workflow[key]
+
+    def placement(self, workflow: str, state: str) -> Placement:
+        """Return whether an imported dossier may be in a workflow's state, and what it needs."""
+        key = (workflow, state)
+        if key not in self._placements:
+            self._placements[key] = self.engine.placement(workflow, state)
+        return self._placements[key]
 
 
 def email_key(email: str) -> str:

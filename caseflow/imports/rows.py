@@ -19,6 +19,8 @@ DOSSIER_LISTS = ("territory", "sector", "stage", "legal_form", "promoter_gender"
 REQUIRED_DOSSIER = ("title", "opened_on", *DOSSIER_LISTS)
 # Columns whose meaning depends on the dossier's workflow, read once it is known.
 WORKFLOW_COLUMNS = ("protocol_objectives", "state", "outcome")
+# The column that gives each field the engine may require of an imported dossier.
+REQUIRED_COLUMNS = {"outcome": "outcome", "objectives": "protocol_objectives"}
 MAX_REFERENCE = 20
 MAX_TITLE = 200
 MAX_MINUTES = 24 * 60
@@ -207,7 +209,7 @@ class InterventionRows:
         for number, name, text in spec.deferred:
             self._offer(spec, name, Cell(number, text, self._workflow_value(
                 number, name, text, workflow)))
-        self._final_state(spec, workflow)
+        self._placement(spec, workflow)
 
     def _workflow_value(self, number: int, name: str, text: str, workflow: str):
         """Read an objectives, state or outcome cell against the dossier's workflow."""
@@ -229,24 +231,27 @@ class InterventionRows:
                 return INVALID
         return frozenset(codes) if kind == "objective" else codes.pop()
 
-    def _final_state(self, spec: DossierSpec, workflow: str) -> None:
-        """Require an outcome (and objectives, if the workflow asks) for a final state."""
+    def _placement(self, spec: DossierSpec, workflow: str) -> None:
+        """Refuse a state the engine does not let an imported dossier start in, and require
+        what the engine says a dossier there must carry (an outcome, objectives)."""
         definition = self.catalogue.definitions[workflow]
         state = spec.cells.get("state")
+        if state is not None and state.value is INVALID:
+            return
+        placement = self.catalogue.placement(workflow, state.value if state else definition.initial)
+        row, text = (state.row, state.text) if state else (spec.first_row, definition.initial)
+        if not placement.allowed:
+            self.problem(row, "state", text, _("n'est pas une étape du parcours « %(workflow)s »",
+                                               workflow=workflow))
+            return
         outcome = spec.cells.get("outcome")
-        if state is None or state.value is INVALID:
-            final = False if state is None else None
-        else:
-            final = definition.state(state.value).final
-        if final and outcome is None:
-            self.problem(state.row, "outcome", "",
-                         _("un dossier à l'étape « %(state)s » doit avoir un bilan",
-                           state=state.text))
-        if final is False and outcome is not None and outcome.value is not INVALID:
+        if "outcome" in placement.requires and outcome is None:
+            self.problem(row, "outcome", "",
+                         _("un dossier à l'étape « %(state)s » doit avoir un bilan", state=text))
+        if "outcome" not in placement.requires and outcome is not None \
+                and outcome.value is not INVALID:
             self.problem(outcome.row, "outcome", outcome.text,
                          _("un bilan ne s'inscrit que pour un dossier fermé"))
-        guarded = any("has_protocol_objectives" in t.guards for t in definition.transitions
-                      if final and t.dest == state.value)
-        if guarded and not spec.value("protocol_objectives"):
-            self.problem(state.row, "protocol_objectives", "",
+        if "objectives" in placement.requires and not spec.value(REQUIRED_COLUMNS["objectives"]):
+            self.problem(row, "protocol_objectives", "",
                          _("un dossier fermé de ce parcours doit nommer ses objectifs"))

@@ -27,7 +27,7 @@ from caseflow.extensions import db
 from caseflow.financing.models import FinancingLine
 from caseflow.financing.services import FIELDS as FINANCING_FIELDS
 from caseflow.imports.catalogue import Catalogue
-from caseflow.imports.rows import DOSSIER_LISTS, DossierSpec
+from caseflow.imports.rows import DOSSIER_LISTS, REQUIRED_COLUMNS, DossierSpec
 from caseflow.referrals.models import Referral
 
 # References the app itself gives (2017-0042): the year's counter must move past them.
@@ -40,6 +40,23 @@ def noon(day) -> datetime:
     return datetime.combine(day, time(12), tzinfo=HUB_TIME_ZONE).astimezone(UTC)
 
 
+def _state(spec: DossierSpec, catalogue: Catalogue) -> str:
+    """Return the state the engine lets this imported dossier start in, or raise ValueError."""
+    workflow = spec.value("workflow")
+    state = spec.value("state", catalogue.definitions[workflow].initial)
+    placement = catalogue.placement(workflow, state)
+    if not placement.allowed:
+        # The rows were checked: a state the engine refuses is a bug, not a bad file.
+        raise ValueError(f"dossier {spec.reference!r}: workflow {workflow!r} does not let an "
+                         f"imported dossier start in state {state!r}")
+    missing = sorted(name for name in placement.requires
+                     if not spec.value(REQUIRED_COLUMNS.get(name, name)))
+    if missing:
+        raise ValueError(f"dossier {spec.reference!r}: state {state!r} of workflow "
+                         f"{workflow!r} needs {', '.join(missing)}")
+    return state
+
+
 def _dossier(spec: DossierSpec, catalogue: Catalogue) -> Dossier:
     """Return a new dossier built from what its rows say."""
     workflow = spec.value("workflow")
@@ -48,7 +65,7 @@ def _dossier(spec: DossierSpec, catalogue: Catalogue) -> Dossier:
     return Dossier(
         reference=spec.reference, title=spec.value("title"), opened_on=spec.value("opened_on"),
         workflow=workflow, workflow_version=definition.version,
-        state=spec.value("state", definition.initial), outcome=spec.value("outcome"),
+        state=_state(spec, catalogue), outcome=spec.value("outcome"),
         state_entered_at=noon(spec.last_date) if spec.last_date else utcnow(),
         advisor_id=spec.value("advisor_email"), **lists,
         objectives=[DossierObjective(code=code)

@@ -19,6 +19,7 @@ from caseflow.workflow.diagram import mermaid
 from caseflow.workflow.engine import (
     Actor,
     Engine,
+    Placement,
     Refusal,
     TransitionRefused,
     UnknownWorkflow,
@@ -27,6 +28,7 @@ from caseflow.workflow.guards import GUARDS, N_, guard
 
 __all__ = [
     "FIELDS", "GUARDS", "ROLES", "N_", "Actor", "Choice", "Definition", "DefinitionError",
-    "Engine", "Refusal", "State", "Transition", "TransitionRefused", "UnknownWorkflow",
+    "Engine", "Placement", "Refusal", "State", "Transition", "TransitionRefused",
+    "UnknownWorkflow",
     "guard", "load_definition", "load_definitions", "mermaid",
 ]

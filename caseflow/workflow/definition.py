@@ -130,6 +130,14 @@ class Definition(Labelled):
         return next((t for t in self.transitions if t.trigger == trigger and state in t.sources),
                     None)
 
+    def transitions_into(self, state: str) -> list[Transition]:
+        """List the transitions that lead to `state`, in file order."""
+        return [t for t in self.transitions if t.dest == state]
+
+    def reachable(self) -> frozenset[str]:
+        """Return the states some path of transitions leads to from the initial state."""
+        return frozenset(_closure([self.initial], _forward(self.transitions)))
+
 
 def _choice(choices: tuple[Choice, ...], code: str) -> Choice:
     for choice in choices:
@@ -309,18 +317,26 @@ class _Parser:
         finals = [name for name, state in states.items() if state.final]
         if not finals:
             self.fail("states", "no final state: mark at least one state with final = true")
-        forward, backward = {}, {}
+        backward = {}
         for transition in transitions:
             for source in transition.sources:
-                forward.setdefault(source, set()).add(transition.dest)
                 backward.setdefault(transition.dest, set()).add(source)
-        reachable = _closure([initial], forward)
+        reachable = _closure([initial], _forward(transitions))
         finishing = _closure(finals, backward)
         for name in states:
             if name not in reachable:
                 self.fail(f"states.{name}", f"unreachable from the initial state {initial!r}")
             if name not in finishing:
                 self.fail(f"states.{name}", "no path from this state to a final state")
+
+
+def _forward(transitions) -> dict[str, set[str]]:
+    # Each state, and the states one transition takes it to.
+    edges = {}
+    for transition in transitions:
+        for source in transition.sources:
+            edges.setdefault(source, set()).add(transition.dest)
+    return edges
 
 
 def _closure(start, edges) -> set[str]:

@@ -16,7 +16,13 @@ from types import MappingProxyType
 
 from transitions import Machine
 
-from caseflow.workflow.definition import Definition, DefinitionError, Transition, load_definitions
+from caseflow.workflow.definition import (
+    FIELDS,
+    Definition,
+    DefinitionError,
+    Transition,
+    load_definitions,
+)
 from caseflow.workflow.guards import GUARDS, N_, Guard
 
 UNKNOWN_TRIGGER = "unknown_trigger"
@@ -28,6 +34,9 @@ MESSAGE_UNKNOWN_TRIGGER = N_("Cette action n'existe pas dans ce parcours.")
 MESSAGE_WRONG_STATE = N_("L'action « %(action)s » n'est pas possible à l'étape « %(state)s ».")
 MESSAGE_ROLE = N_("Votre rôle ne permet pas l'action « %(action)s ».")
 MESSAGE_CHANGED = N_("Les conditions de l'action « %(action)s » ne sont plus remplies.")
+
+# The dossier field that takes its values from each list a guard may need ("outcomes": "outcome").
+_FIELD_OF_LIST = {choices: name for name, choices in FIELDS.items() if choices}
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,17 @@ class Refusal:
         template = translate(self.message) if translate else self.message
         # Only format when there is something to fill: a guard's reason may hold a bare "%".
         return template % dict(self.params) if self.params else template
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Whether an imported dossier may be placed in a state, and the fields it must carry there."""
+
+    workflow: str
+    state: str
+    allowed: bool
+    # Names from FIELDS: "outcome" for a final state, plus what the guards into it rely on.
+    requires: frozenset[str] = frozenset()
 
 
 class TransitionRefused(Exception):
@@ -104,6 +124,26 @@ class Engine:
         """Return the one Machine shared by every dossier of workflow `name`."""
         self.definition(name)
         return self._machines[name]
+
+    def placement(self, workflow: str, state: str) -> Placement:
+        """Say whether a dossier imported into `workflow` may start in `state`, and what it needs.
+
+        An imported dossier skips the transitions that would have led it there, so it must
+        already carry what they ask: an outcome in a final state, and a value of each
+        definition list that a guard on a transition into the state declares it `needs`.
+        The state must exist and be reachable from the initial state; a dossier may sit
+        in the initial state without passing any guard. Raises UnknownWorkflow.
+        """
+        definition = self.definition(workflow)
+        if state not in definition.states or state not in definition.reachable():
+            return Placement(workflow, state, False)
+        requires = {"outcome"} if definition.state(state).final else set()
+        if state != definition.initial:
+            for transition in definition.transitions_into(state):
+                for name in transition.guards:
+                    requires.update(_FIELD_OF_LIST[need]
+                                    for need in getattr(self._guards[name], "needs", ()))
+        return Placement(workflow, state, True, frozenset(requires))
 
     def refusal(self, dossier, actor: Actor, trigger: str, *, language: str = "fr"
                 ) -> Refusal | None:

@@ -22,7 +22,8 @@ def guard(name: str, *, needs: tuple[str, ...] = (), registry: dict[str, Guard] 
     """Register the decorated function as the guard called `name`.
 
     `needs` names the definition lists the guard relies on ("outcomes", "objectives"), so
-    a definition that uses the guard without them is refused at load time.
+    a definition that uses the guard without them is refused at load time, and a dossier
+    imported straight into a state the guard leads to must already carry a value of each.
     """
     target = GUARDS if registry is None else registry
 
