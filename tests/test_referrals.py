@@ -4,13 +4,15 @@ import threading
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import CheckConstraint, select
+from sqlalchemy import text as sql
+from sqlalchemy.exc import IntegrityError
 
 from caseflow.audit.models import AuditEvent
 from caseflow.errors import DomainError
 from caseflow.financing.models import FinancingLine
 from caseflow.notifications.models import Notification
-from caseflow.referrals import services
+from caseflow.referrals import labels, lifecycle, services
 from caseflow.referrals.models import Referral
 from tests.builders import (
     add_intervention,
@@ -232,3 +234,48 @@ def test_a_partner_note_reaches_the_advisor(app, db, advisor, partner, partner_c
     empty = partner_client.post(f"/partenaires/referencements/{referral.id}/notes",
                                 data={"csrf_token": token, "body": "  "})
     assert empty.status_code == 400
+
+
+def test_the_lifecycle_table_holds_together():
+    """A state or an action added in one place of the table only fails here."""
+    states = set(lifecycle.STATES)
+    columns = set(Referral.__table__.columns.keys())
+    assert lifecycle.INITIAL in states
+    for action in lifecycle.ACTIONS.values():
+        assert {*action.sources, action.dest} <= states, action.code
+        assert action.by in (lifecycle.PARTNER, lifecycle.HUB), action.code
+        written = {action.stamp, *action.also_stamps, *([action.text.column] if action.text
+                                                        else [])}
+        assert written <= columns, action.code
+    reached, frontier = {lifecycle.INITIAL}, [lifecycle.INITIAL]
+    while frontier:
+        state = frontier.pop()
+        for action in lifecycle.ACTIONS.values():
+            if state in action.sources and action.dest not in reached:
+                reached.add(action.dest)
+                frontier.append(action.dest)
+    assert reached == states, "unreachable from sent: " + repr(states - reached)
+    # Open states are those something may still happen to; the others are final.
+    assert set(lifecycle.OPEN_STATES) == {state for action in lifecycle.ACTIONS.values()
+                                          for state in action.sources}
+    partner_sees = set(lifecycle.PARTNER_STATES)
+    for tab in lifecycle.TABS.values():
+        assert set(tab.states) <= partner_sees, tab.code
+    assert set(lifecycle.FINANCING_STATES) <= partner_sees
+    assert set(labels.STATE_LABELS) == set(labels.STATE_CLASSES) == states
+    [constraint] = [c for c in Referral.__table__.constraints
+                    if isinstance(c, CheckConstraint) and str(c.sqltext).startswith("state ")]
+    assert str(constraint.sqltext) == f"state IN {tuple(lifecycle.STATES)!r}"
+
+
+def test_the_migrated_database_accepts_exactly_the_lifecycle_states(db, advisor, referral):
+    for state in [*lifecycle.STATES, "archived"]:
+        with db.engine.connect() as connection:
+            try:
+                connection.execute(sql("UPDATE referral SET state = :state WHERE id = :id"),
+                                   {"state": state, "id": referral.id})
+                accepted = True
+            except IntegrityError:
+                accepted = False
+            connection.rollback()
+        assert accepted == (state in lifecycle.STATES), state

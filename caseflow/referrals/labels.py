@@ -1,25 +1,11 @@
-"""How referral states and results read in the interface."""
+"""How referral states, actions and results read in the interface; states and actions come
+from the lifecycle table."""
 
 from flask_babel import lazy_gettext as _l
 
-STATE_LABELS = {
-    "sent": _l("Envoyé"),
-    "acknowledged": _l("Reçu"),
-    "accepted": _l("Accepté"),
-    "returned": _l("Retourné"),
-    "completed": _l("Terminé"),
-    "withdrawn": _l("Retiré par le Pôle"),
-}
-STATE_CLASSES = {
-    "sent": "text-bg-primary", "acknowledged": "text-bg-info", "accepted": "text-bg-success",
-    "returned": "text-bg-warning", "completed": "text-bg-secondary",
-    "withdrawn": "text-bg-light border",
-}
+from caseflow.referrals.lifecycle import ACTIONS, STATES
+
+STATE_LABELS = {code: state.label for code, state in STATES.items()}
+STATE_CLASSES = {code: state.badge for code, state in STATES.items()}
 RESULT_LABELS = {"successful": _l("Concluant"), "unsuccessful": _l("Non concluant")}
-ACTION_LABELS = {
-    "acknowledge": _l("Accuser réception"),
-    "accept": _l("Accepter"),
-    "return": _l("Retourner au Pôle"),
-    "complete": _l("Consigner le résultat"),
-    "withdraw": _l("Retirer le référencement"),
-}
+ACTION_LABELS = {code: action.label for code, action in ACTIONS.items()}

@@ -1,4 +1,5 @@
-"""A referral of a dossier to an organisation, its small lifecycle, and the notes it carries."""
+"""A referral of a dossier to an organisation, and the notes it carries; its lifecycle is
+the table in `lifecycle.py`."""
 
 from datetime import datetime
 
@@ -10,9 +11,14 @@ from caseflow.database import UTCDateTime, utcnow
 from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 from caseflow.reference.models import Organisation
+from caseflow.referrals.lifecycle import (
+    FINANCING_STATES,
+    INITIAL,
+    OPEN_STATES,
+    PARTNER_STATES,
+    STATES,
+)
 
-STATES = ("sent", "acknowledged", "accepted", "returned", "completed", "withdrawn")
-OPEN_STATES = ("sent", "acknowledged", "accepted")
 RESULTS = ("successful", "unsuccessful")
 
 
@@ -21,7 +27,7 @@ class Referral(db.Model):
 
     __tablename__ = "referral"
     __table_args__ = (
-        CheckConstraint(f"state IN {STATES!r}", name="state"),
+        CheckConstraint(f"state IN {tuple(STATES)!r}", name="state"),
         CheckConstraint(f"result IS NULL OR result IN {RESULTS!r}", name="result"),
     )
 
@@ -31,7 +37,7 @@ class Referral(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     request: Mapped[str] = mapped_column(Text, default="")
     consent_to_share: Mapped[bool] = mapped_column(Boolean, default=False)
-    state: Mapped[str] = mapped_column(String(20), default="sent", index=True)
+    state: Mapped[str] = mapped_column(String(20), default=INITIAL, index=True)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -56,7 +62,18 @@ class Referral(db.Model):
 
     @property
     def is_open(self) -> bool:
+        """Say whether the organisation still has the referral in hand."""
         return self.state in OPEN_STATES
+
+    @property
+    def partner_sees(self) -> bool:
+        """Say whether the organisation still sees the referral and its dossier."""
+        return self.state in PARTNER_STATES
+
+    @property
+    def may_record_financing(self) -> bool:
+        """Say whether the organisation may record a financing decision through it."""
+        return self.state in FINANCING_STATES
 
 
 class ReferralNote(db.Model):

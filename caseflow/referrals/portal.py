@@ -12,10 +12,10 @@ from caseflow.financing import services as financing
 from caseflow.financing.forms import FinancingForm
 from caseflow.referrals import queries, services
 from caseflow.referrals.forms import NoteForm, ReferralActionForm
+from caseflow.referrals.lifecycle import PARTNER, PARTNER_ACTIONS, TABS, actions_from
 from caseflow.referrals.models import Referral
 
 bp = Blueprint("partners", __name__, url_prefix="/partenaires")
-PARTNER_ACTIONS = ("acknowledge", "accept", "return", "complete")
 
 
 def _referral_or_404(referral_id: int) -> Referral:
@@ -33,7 +33,7 @@ def inbox():
     if tab not in queries.INBOX_TABS and tab != "all":
         abort(404)
     organisation_id = current_user.organisation_id
-    return render_template("referrals/inbox.html", tab=tab,
+    return render_template("referrals/inbox.html", tab=tab, tabs=TABS.values(),
                            referrals=queries.inbox(organisation_id, tab),
                            counts=queries.inbox_counts(organisation_id))
 
@@ -48,8 +48,7 @@ def render_referral(referral: Referral, action_form=None, note_form=None, status
         consent=any(r.consent_to_share for r in shared), **checklist_section(dossier),
         action_form=action_form or ReferralActionForm(version=referral.version),
         note_form=note_form or NoteForm(),
-        actions=[a for a in PARTNER_ACTIONS
-                 if referral.state in services.LIFECYCLE[a][0]]), status
+        actions=actions_from(referral.state, PARTNER)), status
 
 
 @bp.route("/referencements/<int:referral_id>")
@@ -100,7 +99,7 @@ def note(referral_id: int):
 def financing_decision(referral_id: int):
     """Record my organisation's financing decision on a referred dossier."""
     referral = _referral_or_404(referral_id)
-    if referral.state not in ("accepted", "completed"):
+    if not referral.may_record_financing:
         flash(_("Acceptez d'abord le référencement pour consigner une décision de "
                 "financement."), "warning")
         return redirect(url_for("partners.referral", referral_id=referral_id), 303)

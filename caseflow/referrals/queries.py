@@ -9,14 +9,8 @@ from caseflow.database import utcnow
 from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 from caseflow.reference.models import Organisation
-from caseflow.referrals.models import OPEN_STATES, Referral
-
-INBOX_TABS = {
-    "new": ("sent",),
-    "waiting": ("sent", "acknowledged"),
-    "accepted": ("accepted",),
-    "closed": ("completed", "returned"),
-}
+from caseflow.referrals.lifecycle import AWAITING_ANSWER, INBOX_TABS, PARTNER_STATES
+from caseflow.referrals.models import Referral
 
 
 def hub_list(organisation: str = "", state: str = "", waiting: int | None = None,
@@ -28,7 +22,7 @@ def hub_list(organisation: str = "", state: str = "", waiting: int | None = None
     if state:
         query = query.where(Referral.state == state)
     if waiting is not None:
-        query = query.where(Referral.state.in_(("sent", "acknowledged")),
+        query = query.where(Referral.state.in_(AWAITING_ANSWER),
                             Referral.sent_at <= utcnow() - timedelta(days=waiting))
     return list(db.session.scalars(query.limit(limit)))
 
@@ -59,7 +53,7 @@ def turnaround() -> list[dict]:
 
 def inbox(organisation_id: int, tab: str) -> list[Referral]:
     """Return the referrals to an organisation under one tab of its inbox."""
-    states = INBOX_TABS.get(tab, OPEN_STATES + ("completed", "returned"))
+    states = INBOX_TABS.get(tab, PARTNER_STATES)
     return list(db.session.scalars(
         select(Referral).where(Referral.organisation_id == organisation_id,
                                Referral.state.in_(states))

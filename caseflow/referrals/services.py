@@ -14,24 +14,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from caseflow.audit.services import record
 from caseflow.auth.models import User
 from caseflow.database import utcnow
+from caseflow.dossiers.access import STAFF
 from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.services import apply_transition, check_version, flush_or_conflict
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
 from caseflow.notifications.services import notify, notify_organisation
 from caseflow.reference.models import Organisation
-from caseflow.referrals.models import OPEN_STATES, RESULTS, Referral, ReferralNote
-
-STAFF = ("advisor", "coordinator")
-
-# action: (states it starts from, roles, the state it leads to)
-LIFECYCLE = {
-    "acknowledge": (("sent",), ("partner",), "acknowledged"),
-    "accept": (("sent", "acknowledged"), ("partner",), "accepted"),
-    "return": (("sent", "acknowledged"), ("partner",), "returned"),
-    "complete": (("accepted",), ("partner",), "completed"),
-    "withdraw": (OPEN_STATES, STAFF, "withdrawn"),
-}
+from caseflow.referrals.lifecycle import ACTIONS, INITIAL, PARTNER_STATES, STATES
+from caseflow.referrals.models import RESULTS, Referral, ReferralNote
 
 
 @dataclass
@@ -73,7 +64,7 @@ def send(dossier: Dossier, actor: User, expected_version: int | None,
         raise DomainError(_("Seul le Pôle peut référer un dossier."))
     check_version(dossier, expected_version)
     _check(dossier, fields)
-    referral = Referral(dossier=dossier, organisation=fields.organisation, state="sent",
+    referral = Referral(dossier=dossier, organisation=fields.organisation, state=INITIAL,
                         reason=fields.reason.strip(), request=fields.request.strip(),
                         consent_to_share=fields.consent_to_share, sent_by=actor,
                         sent_at=at or utcnow())
@@ -81,7 +72,7 @@ def send(dossier: Dossier, actor: User, expected_version: int | None,
     dossier.touch()
     flush_or_conflict(dossier)
     record("referral.sent", "referral", referral.id, actor=actor, dossier_id=dossier.id,
-           changes={"organisation": fields.organisation.code, "state": [None, "sent"],
+           changes={"organisation": fields.organisation.code, "state": [None, INITIAL],
                     "request": referral.request, "consent_to_share": referral.consent_to_share},
            reason=referral.reason)
     notify_organisation(fields.organisation, "referral.sent", dossier=dossier,
@@ -105,47 +96,40 @@ def act(referral: Referral, actor: User, action: str, expected_version: int | No
         text: str = "", result: str | None = None, at: datetime | None = None) -> Referral:
     """Apply one step of the referral's lifecycle: acknowledge, accept, return, complete,
     withdraw; `at` dates the step when it is recorded after the fact."""
-    if action not in LIFECYCLE:
+    step = ACTIONS.get(action)
+    if step is None:
         raise DomainError(_("Action inconnue."))
-    sources, roles, destination = LIFECYCLE[action]
-    if actor.role not in roles or (actor.role == "partner"
-                                   and actor.organisation_id != referral.organisation_id):
+    if not step.allows(actor, referral.organisation_id):
         raise DomainError(_("Votre rôle ne permet pas cette action sur ce référencement."))
     if expected_version is not None and referral.version != expected_version:
         raise _conflict()
-    if referral.state not in sources:
+    if referral.state not in step.sources:
         raise DomainError(_("Ce référencement est « %(state)s » : cette action n'est plus "
                             "possible.", state=state_label(referral.state)))
     text = (text or "").strip()
-    if action in ("return", "withdraw") and not text:
-        raise DomainError(_("Indiquez la raison."), "text")
-    if action == "complete":
-        if result not in RESULTS:
-            raise DomainError(_("Indiquez si le référencement a abouti."), "result")
-        if not text:
-            raise DomainError(_("Indiquez pourquoi, en quelques mots."), "text")
+    if step.needs_result and result not in RESULTS:
+        raise DomainError(_("Indiquez si le référencement a abouti."), "result")
+    if step.text and not text:
+        raise DomainError(str(step.text.missing), "text")
     before = referral.state
     now = at or utcnow()
-    referral.state = destination
-    if action == "acknowledge":
-        referral.acknowledged_at = now
-    elif action == "accept":
-        referral.accepted_at = now
-        referral.acknowledged_at = referral.acknowledged_at or now
-    elif action == "return":
-        referral.returned_at, referral.return_reason = now, text
-    elif action == "complete":
-        referral.completed_at, referral.result, referral.result_note = now, result, text
-    else:
-        referral.withdrawn_at, referral.withdraw_reason = now, text
+    referral.state = step.dest
+    setattr(referral, step.stamp, now)
+    for column in step.also_stamps:
+        if getattr(referral, column) is None:
+            setattr(referral, column, now)
+    if step.text:
+        setattr(referral, step.text.column, text)
+    if step.needs_result:
+        referral.result = result
     referral.dossier.touch()
     _flush()
-    changes = {"state": [before, destination], "organisation": referral.organisation.code}
+    changes = {"state": [before, step.dest], "organisation": referral.organisation.code}
     if result:
         changes["result"] = result
-    record(f"referral.{destination}", "referral", referral.id, actor=actor,
+    record(f"referral.{step.dest}", "referral", referral.id, actor=actor,
            dossier_id=referral.dossier_id, changes=changes, reason=text or None)
-    _notify(referral, actor, destination, text)
+    _notify(referral, actor, step.dest, text)
     _flush()
     return referral
 
@@ -159,17 +143,17 @@ def _notify(referral: Referral, actor: User, kind: str, text: str) -> None:
             notify([advisor], f"referral.{kind}", dossier=referral.dossier,
                    referral_id=referral.id, params=params)
     else:
-        if referral.state == "withdrawn" and kind != "withdrawn":
+        if kind == "note" and not referral.partner_sees:
             return  # the partner no longer sees this dossier: tell them nothing more
         if kind == "note":
             params["organisation"] = _("le Pôle d'économie sociale")
-        # A withdrawn referral hides its dossier from the partner: name it in the message,
-        # and link to nothing they could no longer open.
-        withdrawn = kind == "withdrawn"
+        # A referral the partner no longer sees (a withdrawn one) hides its dossier from
+        # them: name it in the message, and link to nothing they could no longer open.
+        hidden = not referral.partner_sees
         params.update(reference=referral.dossier.reference, title=referral.dossier.title)
         notify_organisation(referral.organisation, f"referral.{kind}",
-                            dossier=None if withdrawn else referral.dossier,
-                            referral_id=None if withdrawn else referral.id, params=params)
+                            dossier=None if hidden else referral.dossier,
+                            referral_id=None if hidden else referral.id, params=params)
 
 
 def add_note(referral: Referral, actor: User, body: str) -> ReferralNote:
@@ -177,7 +161,7 @@ def add_note(referral: Referral, actor: User, body: str) -> ReferralNote:
     body = (body or "").strip()
     if not body:
         raise DomainError(_("La note est vide."), "body")
-    if referral.state == "withdrawn":
+    if not referral.partner_sees:
         raise DomainError(_("Ce référencement est retiré : il ne reçoit plus de notes."), "body")
     if actor.role == "partner" and actor.organisation_id != referral.organisation_id:
         raise DomainError(_("Votre rôle ne permet pas cette action sur ce référencement."))
@@ -193,9 +177,7 @@ def add_note(referral: Referral, actor: User, body: str) -> ReferralNote:
 
 def state_label(state: str) -> str:
     """Return a referral state as the interface names it."""
-    from caseflow.referrals.labels import STATE_LABELS
-
-    return str(STATE_LABELS.get(state, state))
+    return str(STATES[state].label) if state in STATES else state
 
 
 def visible_referral(referral_id: int, user: User) -> Referral | None:
@@ -207,7 +189,7 @@ def visible_referral(referral_id: int, user: User) -> Referral | None:
     if user.role in STAFF:
         return referral
     if (user.role == "partner" and referral.organisation_id == user.organisation_id
-            and referral.state != "withdrawn"):
+            and referral.partner_sees):
         return referral
     return None
 
@@ -216,4 +198,4 @@ def active_for(user: User, dossier_id: int) -> list[Referral]:
     """Return the referrals through which a partner sees a dossier."""
     return list(db.session.scalars(select(Referral).where(
         Referral.dossier_id == dossier_id, Referral.organisation_id == user.organisation_id,
-        Referral.state != "withdrawn").order_by(Referral.id)))
+        Referral.state.in_(PARTNER_STATES)).order_by(Referral.id)))
