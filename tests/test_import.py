@@ -45,7 +45,7 @@ from sqlalchemy import func, select
 
 from caseflow.audit.models import AuditEvent
 from caseflow.dossiers.models import Dossier, DossierObjective, Intervention, intervention_subject
-from caseflow.dossiers.workflows import EXTENSION, engine
+from caseflow.dossiers.workflows import EXTENSION, engine, guards
 from caseflow.financing.models import FinancingLine
 from caseflow.imports.catalogue import Catalogue
 from caseflow.imports.cli import bench
@@ -325,7 +325,8 @@ def test_a_state_no_imported_dossier_may_start_in_is_refused(app, db, monkeypatc
     orphaned = dataclasses.replace(definition, states=MappingProxyType(
         {**definition.states, "archived": archived}))
     monkeypatch.setitem(app.extensions, EXTENSION,
-                        Engine({**engine().definitions, "accompagnement": orphaned}))
+                        Engine({**engine().definitions, "accompagnement": orphaned},
+                               guards(app)))
     before = counts(db)
     interventions = sheet({"etat": "archived", "bilan": "abandon"}, {"dossier": "OK-1"})
     result = run_import(Upload("i.csv", interventions))

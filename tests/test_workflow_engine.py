@@ -421,7 +421,8 @@ def test_an_imported_dossier_may_not_start_in_an_unknown_or_unreachable_state(en
         {**definition.states, "archived": archived}))
     assert "archived" not in orphaned.reachable()
     assert orphaned.reachable() == set(definition.states)
-    placement = Engine({"accompagnement": orphaned}).placement("accompagnement", "archived")
+    placement = Engine({"accompagnement": orphaned}, GUARDS_WITH_DOCUMENTS).placement(
+        "accompagnement", "archived")
     assert (placement.allowed, placement.requires) == (False, frozenset())
 
 

@@ -70,7 +70,7 @@ def inbox_counts(organisation_id: int) -> dict[str, int]:
 
 def partner_may_see(user):
     """Return the SQL condition on Dossier that it was referred to the partner's organisation
-    and the referral was not withdrawn."""
+    by a referral the partner still sees."""
     return exists().where(Referral.dossier_id == Dossier.id,
                           Referral.organisation_id == user.organisation_id,
-                          Referral.state != "withdrawn")
+                          Referral.state.in_(PARTNER_STATES))

@@ -33,16 +33,18 @@ class ReferralFields:
     consent_to_share: bool = False
 
 
-def _conflict() -> Conflict:
+def _conflict(referral: Referral, dossier_id: int | None = None) -> Conflict:
     return Conflict(_("Ce référencement a changé pendant que vous le consultiez. "
-                      "Rien n'a été enregistré."))
+                      "Rien n'a été enregistré."),
+                    dossier_id=referral.dossier_id if dossier_id is None else dossier_id)
 
 
-def _flush() -> None:
+def _flush(referral: Referral) -> None:
+    dossier_id = referral.dossier_id  # read now: a failed flush leaves nothing to read
     try:
         db.session.flush()
     except StaleDataError:
-        raise _conflict() from None
+        raise _conflict(referral, dossier_id) from None
 
 
 def _check(dossier: Dossier, fields: ReferralFields) -> None:
@@ -102,7 +104,7 @@ def act(referral: Referral, actor: User, action: str, expected_version: int | No
     if not step.allows(actor, referral.organisation_id):
         raise DomainError(_("Votre rôle ne permet pas cette action sur ce référencement."))
     if expected_version is not None and referral.version != expected_version:
-        raise _conflict()
+        raise _conflict(referral)
     if referral.state not in step.sources:
         raise DomainError(_("Ce référencement est « %(state)s » : cette action n'est plus "
                             "possible.", state=state_label(referral.state)))
@@ -123,14 +125,14 @@ def act(referral: Referral, actor: User, action: str, expected_version: int | No
     if step.needs_result:
         referral.result = result
     referral.dossier.touch()
-    _flush()
+    _flush(referral)
     changes = {"state": [before, step.dest], "organisation": referral.organisation.code}
     if result:
         changes["result"] = result
     record(f"referral.{step.dest}", "referral", referral.id, actor=actor,
            dossier_id=referral.dossier_id, changes=changes, reason=text or None)
     _notify(referral, actor, step.dest, text)
-    _flush()
+    _flush(referral)
     return referral
 
 
