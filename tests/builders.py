@@ -118,6 +118,42 @@ def add_intervention(dossier, actor, subjects=("info-programmes",), **overrides)
     return intervention
 
 
+def make_dossier_form(**changes) -> dict:
+    """Return a valid new-dossier form as a browser posts it, with `changes` applied."""
+    form = {
+        "title": "Coopérative agricole du village", "promoter_name": "Groupe promoteur",
+        "description": "Une coopérative de producteurs maraîchers.",
+        "workflow": "accompagnement", "promoter_gender": "femme", "women_count": "2",
+        "men_count": "1", "territory": "becancour", "sector": "agriculture",
+        "stage": "predemarrage", "legal_form": "cooperative", "origin": "direct",
+        "advisor": "", "opened_on": "2025-01-15",
+        "contacts-0-name": "Ana Tremblay", "contacts-0-email": "ana@coop-village.ca",
+        "contacts-0-phone": "819-555-0101",
+        "contacts-1-name": "", "contacts-1-email": "", "contacts-1-phone": "",
+        "contacts-2-name": "", "contacts-2-email": "", "contacts-2-phone": "",
+    }
+    form.update(changes)
+    return form
+
+
+def make_dossier_edit_form(version: int, **changes) -> dict:
+    """Return a valid dossier edit form at `version`, with `changes` applied."""
+    form = make_dossier_form(title="Coopérative agricole du village (corrigé)",
+                             version=str(version))
+    del form["workflow"]
+    form.update(changes)
+    return form
+
+
+def make_intervention_form(version: int, **changes) -> dict:
+    """Return a valid intervention form at the dossier's `version`, with `changes` applied."""
+    form = {"version": str(version), "occurred_on": "2025-03-03", "kind": "call",
+            "subjects": ["plan-affaires", "gouvernance"], "minutes": "30",
+            "notes": "Appel de suivi du plan d'affaires."}
+    form.update(changes)
+    return form
+
+
 def page_text(response) -> str:
     """Return a page's text as a person reads it (HTML entities decoded)."""
     import html

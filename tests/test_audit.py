@@ -122,6 +122,10 @@ def test_the_coordinator_reads_the_log(coordinator_client, history):
     assert "Journal d'audit" in page and "Changement d'étape" in page
 
 
+def test_a_huge_audit_page_number_is_just_an_empty_page(coordinator_client):
+    assert coordinator_client.get("/audit/?page=99999999999999999999").status_code == 200
+
+
 def test_advisors_and_partners_cannot_read_the_log(advisor_client, partner_client):
     assert advisor_client.get("/audit/").status_code == 403
     assert partner_client.get("/audit/").status_code == 403

@@ -138,6 +138,17 @@ def test_a_path_traversal_name_is_stored_safely(app, advisor_client, db, advisor
     assert path.resolve().is_relative_to((Path(app.instance_path) / "uploads").resolve())
 
 
+def test_a_download_is_named_for_what_the_file_is(advisor_client, db, advisor):
+    dossier = make_dossier(advisor)
+    token = csrf_token(advisor_client, f"/dossiers/{dossier.id}/documents/charte")
+    advisor_client.post(f"/dossiers/{dossier.id}/documents/charte/files", data={
+        "csrf_token": token, "version": dossier.version,
+        "file": (io.BytesIO(tiny_pdf("x")), "charte.html")},
+        content_type="multipart/form-data")
+    attachment = db.session.scalar(select(Attachment))
+    assert attachment.original_name == "charte.pdf"
+
+
 def test_office_and_text_files_are_recognised(advisor_client, db, advisor):
     import zipfile
 

@@ -19,11 +19,19 @@ from sqlalchemy import event, func, select
 
 from caseflow.audit.models import AuditEvent
 from caseflow.dossiers import services
-from caseflow.dossiers.choices import DOSSIER_LISTS, by_code
 from caseflow.dossiers.models import Dossier, Intervention, PromoterContact
-from caseflow.reference.models import Organisation, Subject
 from caseflow.referrals import services as referrals
-from tests.builders import csrf_token, make_user
+from tests.builders import (
+    add_intervention,
+    csrf_token,
+    dossier_fields,
+    make_dossier,
+    make_dossier_edit_form,
+    make_dossier_form,
+    make_intervention_form,
+    make_user,
+    organisation,
+)
 
 BIG = "x" * 100_000  # 100 kB of text
 NUL = "du texte\x00avec un octet nul"
@@ -95,10 +103,17 @@ def shown_errors(response) -> list[str]:
     return messages
 
 
-# --- Building realistic data through the services ----------------------------------------
+# --- Building realistic data through the services, with tests/builders.py ---------------
 
-CODES = {"promoter_gender": "femme", "territory": "becancour", "sector": "agriculture",
-         "stage": "predemarrage", "legal_form": "cooperative", "origin": "direct"}
+# What the dossiers of this file say, as overrides of builders.dossier_fields.
+VILLAGE = {"title": "Coopérative agricole du village",
+           "promoter_name": "Groupe promoteur du village",
+           "description": "Une coopérative de producteurs maraîchers.",
+           "sector_code": "agriculture", "women_count": 2, "men_count": 1,
+           "opened_on": date(2025, 1, 15)}
+# The intervention each dossier is opened with, as arguments of builders.add_intervention.
+FIRST_MEETING = {"subjects": ("gouvernance",), "occurred_on": date(2025, 2, 1), "minutes": 45,
+                 "notes": "Première rencontre avec le comité."}
 
 
 @dataclass
@@ -107,30 +122,12 @@ class Built:
     interventions: list[int]
 
 
-def dossier_fields(advisor, title="Coopérative agricole du village", objectives=(),
-                   contacts=(("Ana Tremblay", "ana@coop-village.ca", "819-555-0101"),),
-                   **codes) -> services.DossierFields:
-    values = {name: by_code(DOSSIER_LISTS[name], code) for name, code in {**CODES, **codes}.items()}
-    return services.DossierFields(
-        title=title, promoter_name="Groupe promoteur du village",
-        description="Une coopérative de producteurs maraîchers.", women_count=2, men_count=1,
-        advisor=advisor, opened_on=date(2025, 1, 15), objectives=list(objectives),
-        contacts=[services.ContactFields(*contact) for contact in contacts], **values)
-
-
-def intervention_fields(notes="Première rencontre avec le comité.", subjects=("gouvernance",),
-                        occurred_on=date(2025, 2, 1)) -> services.InterventionFields:
-    return services.InterventionFields(
-        occurred_on=occurred_on, kind="meeting", minutes=45, notes=notes,
-        subjects=[by_code(Subject, code) for code in subjects])
-
-
-def make_dossier(db, actor, *, interventions=0, workflow="accompagnement", **fields) -> Built:
-    """Open a dossier as `actor` through the service layer, with some interventions; commit."""
-    dossier = services.open_dossier(actor, dossier_fields(actor, **fields), workflow)
-    logged = [services.add_intervention(dossier, actor, None, intervention_fields())
-              for _ in range(interventions)]
-    db.session.commit()
+def built_dossier(db, actor, *, interventions=0, workflow="accompagnement",
+                  **overrides) -> Built:
+    """Open a dossier as `actor`, with some interventions; keep only the ids of what was built."""
+    contacts = [services.ContactFields("Ana Tremblay", "ana@coop-village.ca", "819-555-0101")]
+    dossier = make_dossier(actor, workflow, **{**VILLAGE, "contacts": contacts, **overrides})
+    logged = [add_intervention(dossier, actor, **FIRST_MEETING) for _ in range(interventions)]
     built = Built(dossier.id, [intervention.id for intervention in logged])
     db.session.rollback()
     return built
@@ -194,40 +191,8 @@ def case(name, changes, message, status=400):
     return (name, changes, message, status)
 
 
-# --- Valid payloads; each bad case changes one field of these -----------------------------
-
-def new_dossier_form(**changes) -> dict:
-    form = {
-        "title": "Coopérative agricole du village", "promoter_name": "Groupe promoteur",
-        "description": "Une coopérative de producteurs maraîchers.",
-        "workflow": "accompagnement", "promoter_gender": "femme", "women_count": "2",
-        "men_count": "1", "territory": "becancour", "sector": "agriculture",
-        "stage": "predemarrage", "legal_form": "cooperative", "origin": "direct",
-        "advisor": "", "opened_on": "2025-01-15",
-        "contacts-0-name": "Ana Tremblay", "contacts-0-email": "ana@coop-village.ca",
-        "contacts-0-phone": "819-555-0101",
-        "contacts-1-name": "", "contacts-1-email": "", "contacts-1-phone": "",
-        "contacts-2-name": "", "contacts-2-email": "", "contacts-2-phone": "",
-    }
-    form.update(changes)
-    return form
-
-
-def edit_dossier_form(version: int, **changes) -> dict:
-    form = new_dossier_form(title="Coopérative agricole du village (corrigé)",
-                            version=str(version))
-    del form["workflow"]
-    form.update(changes)
-    return form
-
-
-def intervention_form(version: int, **changes) -> dict:
-    form = {"version": str(version), "occurred_on": "2025-03-03", "kind": "call",
-            "subjects": ["plan-affaires", "gouvernance"], "minutes": "30",
-            "notes": "Appel de suivi du plan d'affaires."}
-    form.update(changes)
-    return form
-
+# --- Valid payloads: each bad case changes one field of a form from tests/builders.py
+# (make_dossier_form, make_dossier_edit_form, make_intervention_form) ----------------------
 
 @pytest.fixture
 def token(advisor_client):
@@ -236,14 +201,14 @@ def token(advisor_client):
 
 @pytest.fixture
 def dossier(db, advisor) -> Built:
-    return make_dossier(db, advisor, interventions=1)
+    return built_dossier(db, advisor, interventions=1)
 
 
 # --- The valid payloads are accepted (so each refusal below is about one bad field) -------
 
 def test_the_valid_new_dossier_form_opens_a_dossier(db, runner, advisor_client, token):
     before = snapshot(db)
-    response = advisor_client.post("/dossiers/new", data={**new_dossier_form(),
+    response = advisor_client.post("/dossiers/new", data={**make_dossier_form(),
                                                           "csrf_token": token})
     assert response.status_code == 303
     dossier_id = int(response.headers["Location"].rsplit("/", 1)[1])
@@ -261,14 +226,14 @@ def test_the_valid_edit_intervention_and_closing_forms_are_accepted(db, advisor_
                                                                       dossier):
     path = f"/dossiers/{dossier.id}"
     response = advisor_client.post(f"{path}/edit", data={
-        **edit_dossier_form(version_of(db, dossier.id)), "csrf_token": token})
+        **make_dossier_edit_form(version_of(db, dossier.id)), "csrf_token": token})
     assert response.status_code == 303
     response = advisor_client.post(f"{path}/interventions/new", data={
-        **intervention_form(version_of(db, dossier.id)), "csrf_token": token})
+        **make_intervention_form(version_of(db, dossier.id)), "csrf_token": token})
     assert response.status_code == 303
     response = advisor_client.post(
         f"{path}/interventions/{dossier.interventions[0]}/edit",
-        data={**intervention_form(version_of(db, dossier.id), notes="Notes corrigées."),
+        data={**make_intervention_form(version_of(db, dossier.id), notes="Notes corrigées."),
               "csrf_token": token})
     assert response.status_code == 303
     response = advisor_client.post(f"{path}/actions/close", data={
@@ -333,7 +298,7 @@ DOSSIER_CASES = {
 @pytest.mark.parametrize("group", DOSSIER_CASES)
 def test_a_bad_new_dossier_form_is_refused_in_french(db, runner, advisor_client, token, group):
     def send(changes):
-        return advisor_client.post("/dossiers/new", data={**new_dossier_form(**changes),
+        return advisor_client.post("/dossiers/new", data={**make_dossier_form(**changes),
                                                           "csrf_token": token})
 
     assert refusals(db, runner, DOSSIER_CASES[group], send) == []
@@ -344,7 +309,7 @@ def test_a_bad_dossier_edit_is_refused_in_french(db, runner, advisor_client, tok
                                                  group):
     def send(changes):
         return advisor_client.post(f"/dossiers/{dossier.id}/edit", data={
-            **edit_dossier_form(version_of(db, dossier.id), **changes), "csrf_token": token})
+            **make_dossier_edit_form(version_of(db, dossier.id), **changes), "csrf_token": token})
 
     assert refusals(db, runner, DOSSIER_CASES[group], send) == []
 
@@ -357,7 +322,7 @@ def test_an_unknown_workflow_or_objective_is_refused(db, runner, advisor_client,
              "« atlantide » n'est pas un choix valide pour ce champ."),
     ]
     assert refusals(db, runner, cases, lambda changes: advisor_client.post(
-        "/dossiers/new", data={**new_dossier_form(**changes), "csrf_token": token})) == []
+        "/dossiers/new", data={**make_dossier_form(**changes), "csrf_token": token})) == []
 
 
 def test_every_text_field_at_100_kB_at_once_is_refused(db, runner, advisor_client, token):
@@ -365,7 +330,7 @@ def test_every_text_field_at_100_kB_at_once_is_refused(db, runner, advisor_clien
         f"contacts-{row}-{name}" for row in range(3) for name in ("name", "email", "phone")]
     before = snapshot(db)
     response = advisor_client.post("/dossiers/new", data={
-        **new_dossier_form(**dict.fromkeys(texts, BIG)), "csrf_token": token})
+        **make_dossier_form(**dict.fromkeys(texts, BIG)), "csrf_token": token})
     assert response.status_code in (400, 413)
     if response.status_code == 400:
         errors = shown_errors(response)
@@ -379,7 +344,7 @@ def test_every_text_field_at_100_kB_at_once_is_refused(db, runner, advisor_clien
 
 def test_a_dossier_edit_without_a_version_is_refused(db, runner, advisor_client, token,
                                                      dossier):
-    form = edit_dossier_form(0)
+    form = make_dossier_edit_form(0)
     del form["version"]
     before = snapshot(db)
     response = advisor_client.post(f"/dossiers/{dossier.id}/edit",
@@ -393,7 +358,7 @@ def test_a_contact_with_an_email_but_no_name_is_refused(db, runner, advisor_clie
         "contacts-1-name": "", "contacts-1-email": "luc@coop-village.ca",
         "contacts-1-phone": "819-555-0102"}, REQUIRED)]
     assert refusals(db, runner, cases, lambda changes: advisor_client.post(
-        "/dossiers/new", data={**new_dossier_form(**changes), "csrf_token": token})) == []
+        "/dossiers/new", data={**make_dossier_form(**changes), "csrf_token": token})) == []
 
 
 # --- The version on every form that has one: stale, or not a number ----------------------
@@ -402,10 +367,10 @@ def _version_forms(db, dossier):
     version = version_of(db, dossier.id)
     base = f"/dossiers/{dossier.id}"
     return {
-        "dossier-edit": (f"{base}/edit", edit_dossier_form(version)),
-        "intervention-new": (f"{base}/interventions/new", intervention_form(version)),
+        "dossier-edit": (f"{base}/edit", make_dossier_edit_form(version)),
+        "intervention-new": (f"{base}/interventions/new", make_intervention_form(version)),
         "intervention-edit": (f"{base}/interventions/{dossier.interventions[0]}/edit",
-                              intervention_form(version)),
+                              make_intervention_form(version)),
         "transition": (f"{base}/actions/close", {"version": str(version),
                                                  "outcome": "abandon"}),
     }
@@ -469,7 +434,7 @@ def test_a_bad_intervention_form_is_refused_in_french(db, runner, advisor_client
     path = f"/dossiers/{dossier.id}/interventions/" + (
         "new" if route == "new" else f"{dossier.interventions[0]}/edit")
     assert refusals(db, runner, INTERVENTION_CASES[group], lambda changes: advisor_client.post(
-        path, data={**intervention_form(version_of(db, dossier.id), **changes),
+        path, data={**make_intervention_form(version_of(db, dossier.id), **changes),
                     "csrf_token": token})) == []
 
 
@@ -571,7 +536,7 @@ def test_a_bad_transition_is_refused_in_french(db, runner, advisor_client, token
 
 
 def test_closing_before_any_intervention_is_refused(db, runner, advisor, advisor_client, token):
-    dossier = make_dossier(db, advisor)
+    dossier = built_dossier(db, advisor)
     cases = [case("no intervention", {"outcome": "abandon"},
                   "Consignez au moins une intervention avant cette étape.", 422)]
     assert refusals(db, runner, cases, lambda changes: advisor_client.post(
@@ -601,7 +566,7 @@ def test_an_advisor_cannot_reopen_a_closed_dossier(db, runner, advisor, advisor_
 # --- The caseload's query string -----------------------------------------------------------
 
 def test_bad_caseload_filters_get_a_clean_french_page(db, advisor, advisor_client):
-    make_dossier(db, advisor, title="Coopérative agricole du village")
+    built_dossier(db, advisor, title="Coopérative agricole du village")
     queries = [{"page": "-1"}, {"page": "0"}, {"page": "abc"}, {"page": "1.5"},
                {"page": "99999999999999999999"}, {"sort": "inconnu"}, {"state": "inconnu"},
                {"scope": "inconnu"}, {"territory": "atlantide"}, {"sector": "atlantide"},
@@ -614,7 +579,7 @@ def test_bad_caseload_filters_get_a_clean_french_page(db, advisor, advisor_clien
 
 
 def test_odd_but_valid_caseload_filters_answer_a_clean_page(db, advisor, advisor_client):
-    make_dossier(db, advisor, title="Coopérative agricole du village")
+    built_dossier(db, advisor, title="Coopérative agricole du village")
     nothing = [{"page": "99999"}, {"q": "%"}, {"q": "_"}, {"q": "\\"}, {"q": "'; --"},
                {"q": "agricole%village"}]
     for query in nothing:
@@ -649,7 +614,7 @@ def test_an_id_that_does_not_exist_is_a_404(db, runner, advisor_client, token, d
     before = snapshot(db)
     for method, path in requests:
         response = getattr(advisor_client, method)(path, data={
-            **intervention_form(version_of(db, dossier.id)), "csrf_token": token})
+            **make_intervention_form(version_of(db, dossier.id)), "csrf_token": token})
         assert (method, path, response.status_code) == (method, path, 404)
         assert NOT_FOUND in page_text(response)
     assert_nothing_changed(db, runner, before)
@@ -657,12 +622,12 @@ def test_an_id_that_does_not_exist_is_a_404(db, runner, advisor_client, token, d
 
 def test_an_intervention_of_another_dossier_is_a_404(db, runner, advisor, advisor_client,
                                                      token, dossier):
-    other = make_dossier(db, advisor, interventions=1, title="Autre dossier")
+    other = built_dossier(db, advisor, interventions=1, title="Autre dossier")
     path = f"/dossiers/{dossier.id}/interventions/{other.interventions[0]}"
     before = snapshot(db)
     for method, action in [("get", "edit"), ("post", "edit"), ("post", "remove")]:
         response = getattr(advisor_client, method)(f"{path}/{action}", data={
-            **intervention_form(version_of(db, dossier.id)), "csrf_token": token})
+            **make_intervention_form(version_of(db, dossier.id)), "csrf_token": token})
         assert (method, action, response.status_code) == (method, action, 404)
         assert NOT_FOUND in page_text(response)
     assert_nothing_changed(db, runner, before)
@@ -711,53 +676,46 @@ def statements_for(db, client, path: str) -> list[str]:
     return statements
 
 
-def organisation(code: str) -> Organisation:
-    return db_session().scalar(select(Organisation).where(Organisation.code == code))
-
-
-def db_session():
-    from caseflow.extensions import db
-
-    return db.session
-
-
 def grow(db, actors, first: Built, dossiers: int, interventions: int) -> None:
     """Add dossiers of both workflows, interventions, edits, transitions and a removal."""
     for number in range(dossiers):
         actor = actors[number % len(actors)]
         workflow = "protocole-nicolet-yamaska" if number % 3 == 0 else "accompagnement"
-        objectives = ("accueil-orientation", "viabilite") if number % 3 == 0 else ()
-        make_dossier(db, actor, workflow=workflow, objectives=objectives,
-                     title=f"Projet collectif numéro {number}", interventions=interventions,
-                     contacts=(("Ana Tremblay", "ana@coop-village.ca", ""),
-                               ("Luc Gagnon", "", "819-555-0102")))
+        objectives = ["accueil-orientation", "viabilite"] if number % 3 == 0 else []
+        built_dossier(db, actor, workflow=workflow, objectives=objectives,
+                      title=f"Projet collectif numéro {number}", interventions=interventions,
+                      contacts=[services.ContactFields("Ana Tremblay", "ana@coop-village.ca", ""),
+                                services.ContactFields("Luc Gagnon", "", "819-555-0102")])
     dossier = db.session.get(Dossier, first.id)
-    for number in range(interventions - 1):
-        services.add_intervention(dossier, actors[number % len(actors)], None, intervention_fields(
-            notes=f"Suivi {number}", subjects=("gouvernance", "plan-affaires", "info-es")))
+    follow_ups = [add_intervention(dossier, actors[number % len(actors)],
+                                   ("gouvernance", "plan-affaires", "info-es"),
+                                   occurred_on=date(2025, 2, 1), minutes=45,
+                                   notes=f"Suivi {number}")
+                  for number in range(interventions - 1)]
     for number in range(3):
-        services.update_dossier(dossier, actors[number % len(actors)], None, dossier_fields(
-            actors[(number + 1) % len(actors)], title=f"Coopérative, version {number}",
-            contacts=(("Ana Tremblay", "ana@coop-village.ca", ""),
-                      ("Luc Gagnon", "", str(number)))))
+        services.update_dossier(dossier, actors[number % len(actors)], None, dossier_fields(**{
+            **VILLAGE, "advisor": actors[(number + 1) % len(actors)],
+            "title": f"Coopérative, version {number}",
+            "contacts": [services.ContactFields("Ana Tremblay", "ana@coop-village.ca", ""),
+                         services.ContactFields("Luc Gagnon", "", str(number))]}))
     referral = referrals.refer_through_workflow(dossier, actors[0], None, referrals.ReferralFields(
         organisation("mrc-drummond"), "Vers la MRC."))
     for number in range(3):
         referrals.add_note(referral, actors[0], f"Note {number}")
     services.apply_transition(dossier, actors[0], "return_to_reception", None, comment="Retour.")
-    services.remove_intervention(dossier.interventions[-1], actors[0], None, "Doublon.")
+    services.remove_intervention(follow_ups[-1], actors[0], None, "Doublon.")
     db.session.commit()
 
 
 def test_pages_cost_the_same_statements_with_ten_times_the_data(db, advisor, coordinator,
                                                                  advisor_client):
     other = make_user("advisor", full_name="Autre conseillère")
-    first = make_dossier(db, advisor, interventions=1)
+    first = built_dossier(db, advisor, interventions=1)
     referrals.send(db.session.get(Dossier, first.id), advisor, None, referrals.ReferralFields(
         organisation("mrc-becancour"), "Premier référencement."))
     db.session.commit()
     for number in range(2):
-        make_dossier(db, coordinator, interventions=1, title=f"Petit dossier {number}")
+        built_dossier(db, coordinator, interventions=1, title=f"Petit dossier {number}")
     paths = ["/dossiers/?scope=all", f"/dossiers/{first.id}"]
     small = {path: statements_for(db, advisor_client, path) for path in paths}
 

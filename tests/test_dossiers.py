@@ -1,5 +1,6 @@
 """An advisor's day: open a dossier, log interventions, move it through its workflow."""
 
+import re
 import threading
 
 import pytest
@@ -140,6 +141,13 @@ def test_the_referral_step_needs_a_referral(advisor_client, db, advisor):
     response = post_action(advisor_client, dossier, "refer", comment="Vers la MRC")
     assert response.status_code == 422
     assert "Choisissez l'organisation à qui référer le dossier." in page_text(response)
+
+
+def test_the_referral_step_opens_the_referral_form(advisor_client, db, advisor):
+    dossier = make_dossier(advisor)
+    response = advisor_client.get(f"/dossiers/{dossier.id}/actions/refer")
+    assert response.status_code == 303
+    assert f"/dossiers/{dossier.id}/referrals/new?through=refer" in response.headers["Location"]
 
 
 @pytest.mark.parametrize("workflow", ["accompagnement", "protocole-nicolet-yamaska"])
@@ -294,6 +302,16 @@ def test_removing_an_intervention_keeps_it_in_the_audit_log(advisor_client, db, 
     assert event.changes["notes"] == ["Appel de trop", None]
     assert "Intervention retirée" in page_text(advisor_client.get(
         f"/dossiers/{dossier.id}"))
+
+
+def test_an_intervention_opens_with_its_subjects_ticked(advisor_client, db, advisor):
+    dossier = make_dossier(advisor)
+    intervention = add_intervention(dossier, advisor, ("info-programmes", "infrastructure"))
+    page = advisor_client.get(f"/dossiers/{dossier.id}/interventions/{intervention.id}/edit")
+    html = page.get_data(as_text=True)
+    ticked = set(re.findall(r'<input checked[^>]*value="([a-z-]+)"', html)) | set(
+        re.findall(r'<input[^>]*value="([a-z-]+)"[^>]*checked', html))
+    assert ticked == {"info-programmes", "infrastructure"}
 
 
 def test_caseload_shows_my_dossiers_by_default(app, advisor_client, db, advisor):

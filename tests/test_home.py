@@ -1,6 +1,6 @@
 """The home page of each role, in Québec French first and English second."""
 
-from tests.builders import csrf_token, login, make_user
+from tests.builders import csrf_token, login, make_dossier, make_user, page_text, refer
 
 
 def test_advisor_home_says_who_they_are(advisor_client):
@@ -14,6 +14,12 @@ def test_partner_home_names_their_organisation(partner_client):
     page = partner_client.get("/").get_data(as_text=True)
     assert "Espace partenaire" in page
     assert "MRC de Bécancour" in page
+
+
+def test_the_partner_home_counts_the_referrals(partner_client, db, advisor):
+    refer(make_dossier(advisor), advisor)
+    page = page_text(partner_client.get("/"))
+    assert "1 nouveau référencement" in page
 
 
 def test_coordinator_home_lists_the_organisations(coordinator_client):

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from caseflow.audit.models import AuditEvent
 from caseflow.errors import DomainError
 from caseflow.financing.models import FinancingLine
-from caseflow.notifications.models import Notification
+from caseflow.notifications.models import Notification, OutgoingEmail
 from caseflow.referrals import labels, lifecycle, services
+from caseflow.referrals import services as referrals
 from caseflow.referrals.models import Referral
 from tests.builders import (
     add_intervention,
@@ -279,3 +280,20 @@ def test_the_migrated_database_accepts_exactly_the_lifecycle_states(db, advisor,
                 accepted = False
             connection.rollback()
         assert accepted == (state in lifecycle.STATES), state
+
+
+def test_no_note_and_no_news_on_a_withdrawn_referral(db, advisor, partner):
+    referral = refer(make_dossier(advisor), advisor)
+    referrals.act(referral, advisor, "withdraw", referral.version, "Le groupe renonce.")
+    db.session.commit()
+    sent_before = db.session.scalars(select(OutgoingEmail)).all()
+    try:
+        referrals.add_note(referral, advisor, "Une dernière précision")
+    except DomainError as error:
+        assert "retiré" in error.message
+    else:
+        raise AssertionError("a note on a withdrawn referral was accepted")
+    db.session.rollback()
+    assert db.session.scalars(select(OutgoingEmail)).all() == sent_before
+    withdrawn = [e for e in sent_before if e.to_address == partner.email]
+    assert withdrawn and "/partenaires/referencements/" not in withdrawn[-1].body

@@ -153,6 +153,19 @@ def test_a_bad_period_is_refused(text, coordinator_client, runner):
         assert result.exit_code != 0
 
 
+def test_dates_out_of_any_record_are_refused(advisor_client, coordinator_client, db, advisor):
+    dossier = make_dossier(advisor)
+    token = csrf_token(advisor_client, f"/dossiers/{dossier.id}/interventions/new")
+    response = advisor_client.post(f"/dossiers/{dossier.id}/interventions/new", data={
+        "csrf_token": token, "version": dossier.version, "occurred_on": "0001-01-01",
+        "kind": "meeting", "subjects": ["info-es"]})
+    assert response.status_code == 400
+    assert "trop ancienne" in page_text(response)
+    for query in ["periode=0001-01-01..0001-12-31", "debut=9999-12-30&fin=9999-12-31"]:
+        assert coordinator_client.get(f"/rapports/?{query}").status_code == 400
+    assert coordinator_client.get("/rapports/").status_code == 200
+
+
 def test_publishing_freezes_the_figures_and_lists_what_moved(db, advisor, coordinator,
                                                               coordinator_client, year):
     token = csrf_token(coordinator_client, "/rapports/?periode=2024-2025")
@@ -168,6 +181,14 @@ def test_publishing_freezes_the_figures_and_lists_what_moved(db, advisor, coordi
                                     data={"csrf_token": token})
     assert again.status_code == 303
     assert "déjà publié" in page_text(coordinator_client.get("/rapports/?periode=2024-2025"))
+
+
+def test_only_an_ended_period_is_published(coordinator_client, db):
+    token = csrf_token(coordinator_client, "/rapports/")
+    coordinator_client.post("/rapports/publier?periode=2030-2031", data={"csrf_token": token})
+    page = page_text(coordinator_client.get("/rapports/?periode=2030-2031"))
+    assert "Seule une période terminée peut être publiée." in page
+    assert "Publié le" not in page
 
 
 def test_downloads(coordinator_client, year):
