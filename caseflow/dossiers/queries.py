@@ -5,12 +5,13 @@ from datetime import date, timedelta
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from caseflow.audit.models import AuditEvent
 from caseflow.audit.timeline import action_label
-from caseflow.auth.models import User
+from caseflow.auth.models import STAFF, User
 from caseflow.dossiers.models import Dossier, PromoterContact
 from caseflow.extensions import db
 from caseflow.reference.models import Sector, Territory
@@ -86,8 +87,12 @@ def timeline(dossier: Dossier) -> list[tuple[AuditEvent, str | None]]:
 
 
 def changes_meanwhile(conflict, limit: int = 3) -> list[str]:
-    """Describe the latest changes to the dossier of a conflict, newest first."""
-    if getattr(conflict, "dossier_id", None) is None:
+    """Describe the latest changes to the dossier of a conflict, newest first.
+
+    Only the hub's staff read them: a dossier's log names other organisations' answers.
+    """
+    if getattr(conflict, "dossier_id", None) is None or not (
+            current_user.is_authenticated and current_user.role in STAFF):
         return []
     rows = db.session.execute(
         select(AuditEvent.occurred_at, AuditEvent.action, User.full_name)
