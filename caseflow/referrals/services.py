@@ -113,6 +113,9 @@ def act(referral: Referral, actor: User, action: str, expected_version: int | No
         raise DomainError(_("Indiquez si le référencement a abouti."), "result")
     if step.text and not text:
         raise DomainError(str(step.text.missing), "text")
+    # The dossier first, loaded before anything changes: every writer then updates the
+    # dossier's row before the referral's, and two concurrent answers cannot deadlock.
+    referral.dossier.touch()
     before = referral.state
     now = at or utcnow()
     referral.state = step.dest
@@ -124,7 +127,6 @@ def act(referral: Referral, actor: User, action: str, expected_version: int | No
         setattr(referral, step.text.column, text)
     if step.needs_result:
         referral.result = result
-    referral.dossier.touch()
     _flush(referral)
     changes = {"state": [before, step.dest], "organisation": referral.organisation.code}
     if result:
