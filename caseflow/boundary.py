@@ -27,6 +27,7 @@ class Submission:
     saved: bool
     value: object = None
     status: int | None = None
+    message: str | None = None  # why it was not saved, for a page that flashes it
 
 
 @dataclass
@@ -83,11 +84,11 @@ def submit(form, change: Callable[[], object], *, current=None, refused: int = 4
         db.session.rollback()
         g.conflict = ConflictNotice(error.message, _meanwhile(error))
         _catch_up(form, current)
-        return Submission(False, status=409)
+        return Submission(False, status=409, message=error.message)
     except DomainError as error:
         db.session.rollback()
         show_refusal(form, error)
-        return Submission(False, status=refused)
+        return Submission(False, status=refused, message=error.message)
     return Submission(True, value)
 
 

@@ -36,7 +36,7 @@ def toggle_active(user_id: int):
         abort(400)
     changed = submit(form, lambda: services.set_active(user, not user.active, current_user))
     if not changed.saved:
-        flash(form.form_errors[-1], "danger")
+        flash(changed.message, "danger")
     elif user.active:
         flash(_("Compte réactivé : %(email)s.", email=user.email), "success")
     else:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,7 +25,7 @@ from caseflow.dossiers.models import (
     PromoterContact,
 )
 from caseflow.dossiers.workflows import DEFAULT_WORKFLOW, definition, engine
-from caseflow.errors import Conflict, DomainError, NotFound
+from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
 from caseflow.workflow.engine import Actor, TransitionRefused
 
@@ -109,16 +109,6 @@ def flush_or_conflict(dossier: Dossier | None = None) -> None:
         db.session.flush()
     except StaleDataError:
         raise _conflict(dossier_id) from None
-
-
-def load_for_update(dossier_id: int) -> Dossier:
-    """Load a dossier and lock its row until the transaction ends (PostgreSQL)."""
-    dossier = db.session.scalar(
-        select(Dossier).where(Dossier.id == dossier_id)
-        .with_for_update(of=Dossier).execution_options(populate_existing=True))
-    if dossier is None:
-        raise NotFound(_("Ce dossier n'existe pas."))
-    return dossier
 
 
 def next_reference(year: int) -> str:

@@ -80,7 +80,7 @@ def retry(email_id: int):
         abort(400)
     retried = submit(form, lambda: services.retry(email))
     if not retried.saved:
-        flash(form.form_errors[-1], "warning")
+        flash(retried.message, "warning")
     else:
         flash(_("Courriel remis dans la file d'envoi : %(address)s.",
                 address=email.to_address), "success")

@@ -83,7 +83,7 @@ def withdraw(dossier_id: int, referral_id: int):
     if withdrawn.saved:
         flash(_("Référencement retiré."), "success")
     else:
-        flash(form.form_errors[-1] if form.form_errors else form.text.errors[-1], "danger")
+        flash(withdrawn.message, "danger")
     return redirect(url_for("desk.dossier", dossier_id=dossier_id) + "#referencements", 303)
 
 

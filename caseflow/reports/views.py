@@ -90,5 +90,5 @@ def publish():
     if published.saved:
         flash(_("Bilan %(period)s publié.", period=period.label), "success")
     else:
-        flash(form.form_errors[-1], "warning")
+        flash(published.message, "warning")
     return redirect(url_for("reports.show", periode=period.label), 303)
