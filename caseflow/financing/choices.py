@@ -29,4 +29,5 @@ def financing_fields(form: FinancingForm, organisation=None) -> services.Financi
         decision=form.decision.data, amount_requested=form.amount_requested.data or 0,
         amount_authorised=form.amount_authorised.data, decided_on=form.decided_on.data,
         investment=form.investment.data or 0, jobs_created=form.jobs_created.data or 0,
-        jobs_maintained=form.jobs_maintained.data or 0, notes=form.notes.data or "")
+        jobs_maintained=form.jobs_maintained.data or 0, notes=form.notes.data or "",
+        stage=form.stage.data or None)

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from caseflow.financing.models import DECISION_LABELS
+from caseflow.financing.models import DECISION_LABELS, STAGE_LABELS
 from caseflow.forms import AmountField, Form, VersionField, choices
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -23,6 +23,9 @@ class FinancingForm(Form):
     amount_authorised = AmountField(_l("Montant autorisé"), validators=[Optional()],
                                     render_kw={"inputmode": "decimal"})
     decided_on = DateField(_l("Date de la décision"), validators=[Optional()])
+    stage = SelectField(_l("Étape de la demande (appel de projets)"),
+                        choices=choices([("", _l("— Aucune —")), *STAGE_LABELS.items()]),
+                        validators=[Optional()])
     investment = AmountField(_l("Investissement total généré"), validators=[Optional()],
                              render_kw={"inputmode": "decimal"})
     jobs_created = IntegerField(_l("Emplois créés"), default=0,

@@ -20,6 +20,16 @@ DECISION_LABELS = {
     "withdrawn": _l("Retiré"),
 }
 DECISIONS = tuple(DECISION_LABELS)
+# How far an application to a programme went (a ministry's call for projects counts them).
+STAGE_LABELS = {
+    "information": _l("Demande d'information"),
+    "eligibility": _l("Demande d'admissibilité"),
+    "filed": _l("Dossier déposé"),
+    "recommended": _l("Recommandé"),
+    "retained": _l("Retenu"),
+    "refused": _l("Refusé après dépôt"),
+}
+STAGES = tuple(STAGE_LABELS)
 MONEY = Numeric(12, 2)
 
 
@@ -32,6 +42,7 @@ class FinancingLine(db.Model):
         CheckConstraint("amount_requested >= 0 AND (amount_authorised IS NULL OR "
                         "amount_authorised >= 0) AND investment >= 0", name="amounts"),
         CheckConstraint("jobs_created >= 0 AND jobs_maintained >= 0", name="jobs"),
+        CheckConstraint(f"stage IS NULL OR stage IN {STAGES!r}", name="stage"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -45,6 +56,7 @@ class FinancingLine(db.Model):
     investment: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
     jobs_created: Mapped[int] = mapped_column(Integer, default=0)
     jobs_maintained: Mapped[int] = mapped_column(Integer, default=0)
+    stage: Mapped[str | None] = mapped_column(String(20))
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

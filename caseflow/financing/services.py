@@ -12,7 +12,7 @@ from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.services import EARLIEST, check_version, flush_or_conflict
 from caseflow.errors import DomainError
 from caseflow.extensions import db
-from caseflow.financing.models import DECISIONS, FinancingLine
+from caseflow.financing.models import DECISIONS, STAGES, FinancingLine
 from caseflow.money import MAXIMUM
 
 MAX_JOBS = 10_000
@@ -30,10 +30,11 @@ class FinancingFields:
     jobs_maintained: int = 0
     organisation: object = None
     notes: str = ""
+    stage: str | None = None
 
 
 FIELDS = ("fund", "organisation", "amount_requested", "amount_authorised", "decision",
-          "decided_on", "investment", "jobs_created", "jobs_maintained", "notes")
+          "decided_on", "investment", "jobs_created", "jobs_maintained", "notes", "stage")
 
 
 def _check(fields: FinancingFields) -> None:
@@ -41,6 +42,8 @@ def _check(fields: FinancingFields) -> None:
         raise DomainError(_("Choisissez un fonds ou un programme."), "fund")
     if fields.decision not in DECISIONS:
         raise DomainError(_("Décision inconnue."), "decision")
+    if fields.stage is not None and fields.stage not in STAGES:
+        raise DomainError(_("Étape de la demande inconnue."), "stage")
     for name in ("amount_requested", "amount_authorised", "investment"):
         value = getattr(fields, name)
         if value is not None and not (Decimal("0") <= value <= MAXIMUM):

@@ -64,8 +64,22 @@ class Subject(ReferenceItem, db.Model):
     __tablename__ = "subject"
 
 
+# Who a fund or programme belongs to: it decides the report section its lines count in.
+FUNDER_KIND_LABELS = {
+    "mrc": _l("MRC et organismes mandataires"),
+    "ministry": _l("Ministère"),
+    "services-quebec": _l("Services Québec"),
+    "finance-partner": _l("Partenaires financiers"),
+}
+FUNDER_KINDS = tuple(FUNDER_KIND_LABELS)
+
+
 class Fund(ReferenceItem, db.Model):
     __tablename__ = "fund"
+    __table_args__ = (CheckConstraint(f"funder_kind IN {FUNDER_KINDS!r}", name="funder_kind"),)
+
+    funder_kind: Mapped[str] = mapped_column(String(20), default="finance-partner",
+                                             server_default="finance-partner")
 
 
 #: Every reference list, by the name imports, the API and the CLI use.

@@ -80,6 +80,10 @@ REFERENCE_DATA: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 
+# The funder kind of each fund of the seed (the others are finance partners').
+FUNDER_KIND_OF = {"fdt-es": "mrc", "fli": "mrc", "piec": "ministry",
+                  "services-quebec": "services-quebec"}
+
 # (code, name, kind, territory code)
 ORGANISATIONS: list[tuple[str, str, str, str | None]] = [
     ("mrc-arthabaska", "MRC d'Arthabaska", "mrc", "arthabaska"),
@@ -123,8 +127,11 @@ def seed_reference_data() -> int:
         existing = set(db.session.scalars(select(model.code)))
         for position, (code, label_fr, label_en) in enumerate(rows):
             if code not in existing:
-                db.session.add(model(code=code, label_fr=label_fr, label_en=label_en,
-                                     position=position, active=True))
+                item = model(code=code, label_fr=label_fr, label_en=label_en,
+                             position=position, active=True)
+                if list_name == "fund":
+                    item.funder_kind = FUNDER_KIND_OF.get(code, "finance-partner")
+                db.session.add(item)
                 added += 1
     db.session.flush()
     territories = {t.code: t for t in db.session.scalars(select(Territory))}

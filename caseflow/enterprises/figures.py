@@ -1,0 +1,42 @@
+"""The directory's counts (by MRC and by sector) and the enterprises a period's dossiers served."""
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from caseflow.enterprises.models import Enterprise, enterprise_dossier
+from caseflow.extensions import db
+from caseflow.reference.models import Sector, Territory
+
+
+def _codes(model) -> list[str]:
+    return list(db.session.scalars(select(model.code).order_by(model.position, model.code)))
+
+
+def directory() -> dict:
+    """Return the enterprises listed today (active ones), and those charted: with both an MRC
+    and a sector, counted by each."""
+    rows = db.session.execute(
+        select(Territory.code, Sector.code)
+        .select_from(Enterprise)
+        .outerjoin(Territory, Territory.id == Enterprise.territory_id)
+        .outerjoin(Sector, Sector.id == Enterprise.sector_id)
+        .where(Enterprise.status == "active")).all()
+    charted = [row for row in rows if row[0] and row[1]]
+    territories, sectors = Counter(row[0] for row in charted), Counter(row[1] for row in charted)
+    return {
+        "listed": len(rows),
+        "charted": len(charted),
+        "by_territory": {code: territories.get(code, 0) for code in _codes(Territory)},
+        "by_sector": {code: sectors.get(code, 0) for code in _codes(Sector)},
+    }
+
+
+def served(dossier_ids) -> int:
+    """Return how many distinct enterprises these dossiers belong to."""
+    ids = set(dossier_ids)
+    if not ids:
+        return 0
+    return len(set(db.session.scalars(
+        select(enterprise_dossier.c.enterprise_id)
+        .where(enterprise_dossier.c.dossier_id.in_(ids)))))
