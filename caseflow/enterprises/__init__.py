@@ -1,0 +1,13 @@
+"""The directory of the region's social-economy enterprises, linked to their dossiers."""
+
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app) -> None:
+    """Register the directory's pages and audit labels."""
+    from caseflow.audit import timeline
+    from caseflow.enterprises.views import bp
+
+    app.register_blueprint(bp)
+    timeline.register(app, {"enterprise.added": _l("Entreprise ajoutée au répertoire"),
+                            "enterprise.dossier_linked": _l("Dossier lié à une entreprise")})
