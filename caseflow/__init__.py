@@ -19,6 +19,7 @@ class DatabaseInteger(IntegerConverter):
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the application; ``config`` overrides any setting (tests use it)."""
     from caseflow import (
+        activities,
         admin,
         audit,
         auth,
@@ -27,6 +28,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         desk,
         documents,
         dossiers,
+        enterprises,
         extensions,
         financing,
         http,
@@ -60,7 +62,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     extensions.init_app(app, Path(__file__).parent / "migrations")
     # Plumbing first, then each slice above the ones it builds on; the desk last.
     for part in (i18n, http, boundary, templating, audit, reference, auth, dossiers,
-                 notifications, documents, financing, referrals, reports, imports, admin,
+                 notifications, documents, financing, referrals, activities, enterprises, reports, imports, admin,
                  desk, cli):
         part.init_app(app)
     # Every slice has registered its guards: the workflows can be loaded and checked.

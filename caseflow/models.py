@@ -1,5 +1,13 @@
 """Every mapped model, imported in one place so the metadata and migrations see them all."""
 
+from caseflow.activities.models import (
+    Activity,
+    Body,
+    Project,
+    activity_dossier,
+    activity_organisation,
+    activity_territory,
+)
 from caseflow.audit.models import AuditEvent, AuditHead
 from caseflow.auth.models import LoginAttempt, User
 from caseflow.documents.models import Attachment, DocumentKind, DossierDocument
@@ -11,6 +19,7 @@ from caseflow.dossiers.models import (
     PromoterContact,
     intervention_subject,
 )
+from caseflow.enterprises.models import Enterprise, enterprise_dossier
 from caseflow.financing.models import FinancingLine
 from caseflow.notifications.models import Notification, OutgoingEmail
 from caseflow.reference.models import (
@@ -29,6 +38,8 @@ from caseflow.referrals.models import Referral, ReferralNote
 from caseflow.reports.models import PublishedReport
 
 __all__ = [
+    "Activity", "Body", "Project", "activity_dossier", "activity_organisation",
+    "activity_territory", "Enterprise", "enterprise_dossier",
     "PublishedReport",
     "Referral", "ReferralNote",
     "Attachment", "DocumentKind", "DossierDocument", "FinancingLine",
