@@ -8,7 +8,7 @@ from caseflow.auth.models import STAFF, User
 from caseflow.dossiers.models import INTERVENTION_KINDS
 from caseflow.dossiers.workflows import engine
 from caseflow.extensions import db
-from caseflow.financing.models import DECISIONS
+from caseflow.financing.models import DECISIONS, STAGES
 from caseflow.imports.values import Matcher
 from caseflow.reference.models import REFERENCE_LISTS, Organisation
 from caseflow.workflow.definition import Definition
@@ -18,6 +18,14 @@ from caseflow.workflow.engine import Engine, Placement
 KIND_WORDS = {
     "meeting": ("Rencontre", "Réunion"), "call": ("Appel", "Téléphone"),
     "email": ("Courriel", "E-mail"), "workshop": ("Atelier",), "other": ("Autre",),
+}
+STAGE_WORDS = {
+    "information": ("Demande d'information", "Information"),
+    "eligibility": ("Demande d'admissibilité", "Admissibilité", "Eligibility"),
+    "filed": ("Déposé", "Dossier déposé", "Filed"),
+    "recommended": ("Recommandé", "Recommandée", "Recommended"),
+    "retained": ("Retenu", "Retenue", "Retained"),
+    "refused": ("Refusé", "Refusée", "Refused"),
 }
 DECISION_WORDS = {
     "pending": ("En attente", "Pending"), "authorised": ("Autorisé", "Autorisée", "Authorized"),
@@ -50,6 +58,7 @@ class Catalogue:
         matchers["organisation"] = Matcher((o.code, (o.name,)) for o in organisations.values())
         matchers["kind"] = Matcher((code, KIND_WORDS.get(code, ())) for code in INTERVENTION_KINDS)
         matchers["decision"] = Matcher((code, DECISION_WORDS.get(code, ())) for code in DECISIONS)
+        matchers["application_stage"] = Matcher((code, STAGE_WORDS.get(code, ())) for code in STAGES)
         workflows = engine()
         definitions = dict(workflows.definitions)
         matchers["workflow"] = Matcher((name, (d.label_fr, d.label_en))

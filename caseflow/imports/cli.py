@@ -77,3 +77,56 @@ def bench_import(rows: int, limit: float) -> None:
     if timing.seconds > limit:
         click.echo(f"too slow: {timing.seconds:.2f} s > {limit:.0f} s", err=True)
         sys.exit(1)
+
+
+def _hub_import(run, dry_run: bool, several: bool) -> None:
+    """Run an import of the hub's own work; print its problems or what it wrote."""
+    from caseflow.imports.hub_work import summary
+
+    result = run()
+    if result.problems:
+        db.session.rollback()
+        for problem in result.problems:
+            click.echo(problem.line(with_file=several))
+        click.echo(ngettext("%(num)d problème : rien n'a été enregistré.",
+                            "%(num)d problèmes : rien n'a été enregistré.",
+                            len(result.problems)), err=True)
+        sys.exit(1)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(summary(result, dry_run))
+
+
+@click.command("import-activities")
+@click.argument("file", type=FILE, required=False)
+@click.option("--projects", "projects_file", type=FILE,
+              help="CSV or XLSX of projects (code, name, objective, ...), read first.")
+@click.option("--dry-run", is_flag=True, help="Check the files and write nothing.")
+@with_appcontext
+def import_activities_command(file: Path | None, projects_file: Path | None,
+                              dry_run: bool) -> None:
+    """Import the hub's activities (and projects) from CSV or XLSX files."""
+    from caseflow.imports.hub_work import import_activities
+    from caseflow.imports.services import Upload
+
+    if file is None and projects_file is None:
+        raise click.UsageError("give an activities FILE, --projects FILE, or both")
+    _hub_import(lambda: import_activities(
+        Upload(file.name, file.read_bytes()) if file else None,
+        Upload(projects_file.name, projects_file.read_bytes()) if projects_file else None,
+        dry_run=dry_run), dry_run, several=bool(file and projects_file))
+
+
+@click.command("import-enterprises")
+@click.argument("file", type=FILE)
+@click.option("--dry-run", is_flag=True, help="Check the file and write nothing.")
+@with_appcontext
+def import_enterprises_command(file: Path, dry_run: bool) -> None:
+    """Import the enterprise directory from a CSV or XLSX file."""
+    from caseflow.imports.hub_work import import_enterprises
+    from caseflow.imports.services import Upload
+
+    _hub_import(lambda: import_enterprises(Upload(file.name, file.read_bytes()),
+                                           dry_run=dry_run), dry_run, several=False)

@@ -53,6 +53,7 @@ FINANCING_COLUMNS: dict[str, tuple[str, ...]] = {
     "investment": ("investissement",),
     "jobs_created": ("emplois_crees",),
     "jobs_maintained": ("emplois_maintenus",),
+    "stage": ("etape",),
     "notes": ("notes",),
 }
 FINANCING_REQUIRED = ("dossier", "fund", "decision")

@@ -11,12 +11,16 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from caseflow.activities import figures as activity_figures
 from caseflow.dossiers.models import Dossier, DossierObjective, Intervention, intervention_subject
 from caseflow.dossiers.workflows import engine
+from caseflow.enterprises import figures as enterprise_figures
 from caseflow.extensions import db
 from caseflow.financing.models import FinancingLine
 from caseflow.reference.models import (
+    FUNDER_KINDS,
     Fund,
+    LegalForm,
     Origin,
     PromoterGender,
     Sector,
@@ -69,7 +73,14 @@ def compute(period: Period, with_previous: bool = True) -> dict:
         figures[key] = _zeroed(_codes(model), Counter(row[position] for row in main))
     figures["protocols"] = {name: _protocol(definitions[name], rows, subjects)
                             for name in protocols}
-    figures["financing"] = _financing(period)
+    figures["enterprises_served"] = enterprise_figures.served({row[1] for row in main})
+    # The MRCs' and mandataires' funds: the report's "Interventions des MRC" section.
+    figures["financing"] = _financing(period, "mrc")
+    figures["funders"] = {kind: _financing(period, kind) for kind in FUNDER_KINDS
+                          if kind != "mrc"}
+    figures["applications"] = _applications(period)
+    figures["activities"] = activity_figures.compute(period.start, period.end)
+    figures["directory"] = enterprise_figures.directory()
     if with_previous:
         figures["previous"] = compute(period.previous(), with_previous=False)
     return figures
@@ -117,19 +128,22 @@ def _protocol(definition, rows, subjects) -> dict:
         "outcomes": _zeroed([o.code for o in definition.outcomes], outcomes),
         "sectors": dict(sorted(Counter(row[4] for row in mine).items())),
         "promoter_gender": dict(sorted(Counter(row[5] for row in mine).items())),
+        "enterprises_served": enterprise_figures.served(dossier_ids),
     }
 
 
-def _financing(period: Period) -> dict:
+def _financing(period: Period, funder_kind: str) -> dict:
+    """Return the authorised lines of one funder kind's funds decided in the period."""
     lines = db.session.execute(
         select(Fund.code, FinancingLine.dossier_id, FinancingLine.amount_authorised,
                FinancingLine.investment, FinancingLine.jobs_created,
                FinancingLine.jobs_maintained)
         .join(Fund, Fund.id == FinancingLine.fund_id)
-        .where(FinancingLine.decision == "authorised",
+        .where(FinancingLine.decision == "authorised", Fund.funder_kind == funder_kind,
                FinancingLine.decided_on >= period.start,
                FinancingLine.decided_on <= period.end)).all()
-    funds = _codes(Fund)
+    funds = list(db.session.scalars(select(Fund.code).where(Fund.funder_kind == funder_kind)
+                                    .order_by(Fund.position, Fund.code)))
     enterprises = {code: len({line[1] for line in lines if line[0] == code}) for code in funds}
     authorised = {code: _money(sum((line[2] or Decimal(0) for line in lines if line[0] == code),
                                    Decimal(0))) for code in funds}
@@ -145,6 +159,44 @@ def _financing(period: Period) -> dict:
         "jobs_created": int(created),
         "jobs_maintained": int(maintained),
     }
+
+
+# How far each stage of an application goes; a refusal comes after the file was filed.
+STAGE_RANK = {"information": 0, "eligibility": 1, "filed": 2, "refused": 2,
+              "recommended": 3, "retained": 4}
+
+
+def _applications(period: Period) -> dict:
+    """Count a call for projects' applications per programme as the hub reports them: the
+    information requests that went no further, then every application that reached
+    eligibility, filing, recommendation, and those retained (with their amounts)."""
+    lines = db.session.execute(
+        select(Fund.code, FinancingLine.stage, LegalForm.code, FinancingLine.amount_authorised,
+               FinancingLine.investment)
+        .join(Fund, Fund.id == FinancingLine.fund_id)
+        .join(Dossier, Dossier.id == FinancingLine.dossier_id)
+        .join(LegalForm, LegalForm.id == Dossier.legal_form_id)
+        .where(FinancingLine.stage.is_not(None), FinancingLine.decided_on >= period.start,
+               FinancingLine.decided_on <= period.end)).all()
+    result = {}
+    for fund in sorted({line[0] for line in lines}):
+        mine = [line for line in lines if line[0] == fund]
+        reached = [line for line in mine if STAGE_RANK[line[1]] >= 1]
+        retained = [line for line in mine if line[1] == "retained"]
+        result[fund] = {
+            "information": sum(line[1] == "information" for line in mine),
+            "eligibility": len(reached),
+            "eligibility_by_legal_form": dict(sorted(Counter(line[2] for line in reached)
+                                                     .items())),
+            "filed": sum(STAGE_RANK[line[1]] >= 2 for line in mine),
+            "recommended": sum(STAGE_RANK[line[1]] >= 3 for line in mine),
+            "retained": len(retained),
+            "refused": sum(line[1] == "refused" for line in mine),
+            "retained_authorised": _money(sum((line[3] or Decimal(0) for line in retained),
+                                              Decimal(0))),
+            "retained_investment": _money(sum((line[4] for line in retained), Decimal(0))),
+        }
+    return result
 
 
 def change(current, previous) -> int | None:
