@@ -15,7 +15,7 @@ from caseflow.errors import DomainError
 from caseflow.extensions import db
 
 # Names this close (0-100, token order ignored) are taken for the same enterprise.
-SIMILAR = 90
+SIMILAR = 94
 NEQ = re.compile(r"^\d{10}$")
 # Words that say nothing about which enterprise it is.
 FILLER = {"la", "le", "les", "l", "de", "du", "des", "d", "et", "inc", "enr", "coop",
