@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from caseflow.dossiers.workflows import engine, label
@@ -90,4 +91,146 @@ def tables(figures: dict) -> list[Table]:
             before.get("investment")),
         Row("jobs", _("Emplois créés ou maintenus"), money["jobs"], before.get("jobs")),
     ]))
+    if "enterprises_served" in figures:
+        summary.rows.append(Row("enterprises_served", _("Entreprises différentes servies"),
+                                figures["enterprises_served"],
+                                previous.get("enterprises_served")))
+    return result + _plan_tables(figures)
+
+
+def _kind_count(kind: str, count: int) -> str:
+    """Return "6 rencontres", "1 conférence téléphonique"... in the report's wording."""
+    words = {
+        "meeting": lambda n: ngettext("%(num)d rencontre", "%(num)d rencontres", n),
+        "call": lambda n: ngettext("%(num)d conférence téléphonique",
+                                   "%(num)d conférences téléphoniques", n),
+        "webinar": lambda n: ngettext("%(num)d webinaire", "%(num)d webinaires", n),
+        "event": lambda n: ngettext("%(num)d événement", "%(num)d événements", n),
+        "training": lambda n: ngettext("%(num)d formation", "%(num)d formations", n),
+        "conference": lambda n: ngettext("%(num)d conférence", "%(num)d conférences", n),
+        "information": lambda n: ngettext("%(num)d séance d'information",
+                                          "%(num)d séances d'information", n),
+        "workshop": lambda n: ngettext("%(num)d atelier", "%(num)d ateliers", n),
+        "visit": lambda n: ngettext("%(num)d visite d'entreprise",
+                                    "%(num)d visites d'entreprise", n),
+    }
+    say = words.get(kind) or (lambda n: ngettext("%(num)d activité", "%(num)d activités", n))
+    return say(count)
+
+
+def _counts(group: dict) -> list[str]:
+    return [_kind_count(kind, count) for kind, count in group["kinds"].items()]
+
+
+def _people(group: dict) -> str:
+    if not group.get("participants"):
+        return ""
+    text = ngettext("%(num)d personne participante", "%(num)d personnes participantes",
+                    group["participants"])
+    if group.get("participants_women") or group.get("participants_men"):
+        text += " (" + _("%(women)d femmes, %(men)d hommes", women=group["participants_women"],
+                         men=group["participants_men"]) + ")"
+    return text
+
+
+def activity_line(code: str, group: dict, names: dict, project=None) -> list[str]:
+    """Return a body's or project's line as the report phrases it, in segments:
+    "Conseil d'administration du Pôle | 6 rencontres | Exécutif du Pôle : 1 rencontre"."""
+    if project is not None:
+        segments = [names.get(("project", code), code), *_counts(group)]
+        parts = {part: value for part, value in group["parts"].items() if part}
+    else:
+        own = group["parts"].get(code)
+        segments = [names.get(("body", code), code) if code else _("Autres activités")]
+        segments += _counts(own) if own else ([] if len(group["parts"]) > 1 else _counts(group))
+        parts = {part: value for part, value in group["parts"].items() if part != code}
+    if len(parts) > 1 or (parts and project is None):
+        segments += [f"{names.get(('body', part), part)} : " + ", ".join(_counts(value))
+                     for part, value in parts.items()]
+    if _people(group):
+        segments.append(_people(group))
+    if project is not None:
+        if group.get("collaborations"):
+            segments.append(ngettext("%(num)d collaboration", "%(num)d collaborations",
+                                     group["collaborations"]))
+        if group.get("deliverables"):
+            segments.append(f"{group['deliverables']} {project.deliverables_label}".strip())
+    return segments
+
+
+def activity_names() -> dict:
+    """Return the labels of the bodies and names of the projects, by ("body"|"project", code)."""
+    from caseflow.activities.models import Body, Project
+
+    names = {("body", body.code): body.label for body in db.session.scalars(select(Body))}
+    names.update({("project", p.code): p.name for p in db.session.scalars(select(Project))})
+    return names
+
+
+def projects_by_code() -> dict:
+    from caseflow.activities.models import Project
+
+    return {p.code: p for p in db.session.scalars(select(Project))}
+
+
+def _plan_tables(figures: dict) -> list[Table]:
+    """Return the activities by objective, the directory and the funders' sections as tables."""
+    from caseflow.activities import plan as plans
+    from caseflow.reference.models import FUNDER_KIND_LABELS
+
+    result = []
+    activities = figures.get("activities")
+    if activities:
+        names, projects = activity_names(), projects_by_code()
+        rows = []
+        for orientation in activities["orientations"].values():
+            for code, objective in orientation["objectives"].items():
+                found = plans.objective(code)
+                title = f"{code} · {found.label}" if found else code
+                rows.append(Row(f"{code}", title, objective["activities"]))
+                for body, group in objective["bodies"].items():
+                    rows.append(Row(f"{code}:{body}", " | ".join(activity_line(body, group,
+                                                                                 names)),
+                                    group["activities"]))
+                for project, group in objective["projects"].items():
+                    rows.append(Row(f"{code}:projet:{project}", " | ".join(activity_line(
+                        project, group, names, projects.get(project))), group["activities"]))
+        result.append(Table("activities", _("Plan d'action"),
+                            _("Activités par orientation et objectif"), rows))
+    directory = figures.get("directory")
+    if directory:
+        territories, sectors = _labels(Territory), _labels(Sector)
+        result.append(Table("directory", _("Répertoire"), _("Répertoire des entreprises"), [
+            Row("listed", _("Entreprises d'économie sociale de la région"), directory["listed"]),
+            Row("charted", _("Entreprises réparties par MRC et par secteur"),
+                directory["charted"]),
+            *(Row(f"mrc:{c}", territories.get(c, c), n)
+              for c, n in directory["by_territory"].items()),
+            *(Row(f"secteur:{c}", sectors.get(c, c), n)
+              for c, n in directory["by_sector"].items()),
+        ]))
+    funds = _labels(Fund)
+    for kind, money in (figures.get("funders") or {}).items():
+        result.append(Table(f"funders-{kind}", str(FUNDER_KIND_LABELS[kind])[:31],
+                            str(FUNDER_KIND_LABELS[kind]), [
+            *(Row(f"montant:{c}", _("Montant autorisé : %(fund)s", fund=funds.get(c, c)), a)
+              for c, a in money["authorised"].items() if a != "0.00"),
+            Row("authorised_total", _("Montants autorisés (total)"), money["authorised_total"]),
+            Row("investment", _("Investissements générés"), money["investment"]),
+        ]))
+    for fund, stages in (figures.get("applications") or {}).items():
+        result.append(Table(f"applications-{fund}", _("Appel %(fund)s", fund=fund)[:31],
+                            _("Appel de projets : %(fund)s", fund=funds.get(fund, fund)), [
+            Row("information", _("Nombre de demandes d'information"), stages["information"]),
+            Row("eligibility", _("Nombre de demandes d'admissibilité"), stages["eligibility"]),
+            *(Row(f"eligibility:{c}", _("dont %(form)s", form=c), n)
+              for c, n in stages["eligibility_by_legal_form"].items()),
+            Row("filed", _("Nombre de dossiers déposés"), stages["filed"]),
+            Row("recommended", _("Nombre de dossiers recommandés"), stages["recommended"]),
+            Row("retained", _("Projets retenus"), stages["retained"]),
+            Row("retained_authorised", _("Subvention des projets retenus"),
+                stages["retained_authorised"]),
+            Row("retained_investment", _("Investissement total des projets retenus"),
+                stages["retained_investment"]),
+        ]))
     return result
