@@ -62,8 +62,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     extensions.init_app(app, Path(__file__).parent / "migrations")
     # Plumbing first, then each slice above the ones it builds on; the desk last.
     for part in (i18n, http, boundary, templating, audit, reference, auth, dossiers,
-                 notifications, documents, financing, referrals, activities, enterprises, reports, imports, admin,
-                 desk, cli):
+                 notifications, documents, financing, referrals, activities, enterprises,
+                 reports, imports, admin, desk, cli):
         part.init_app(app)
     # Every slice has registered its guards: the workflows can be loaded and checked.
     workflows.load(app, app.config["WORKFLOWS_DIRECTORY"] or ROOT / "workflows")

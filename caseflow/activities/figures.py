@@ -1,7 +1,7 @@
 """The activities' figures of a period, arranged by the action plan in force on its first day:
 orientation, objective, then each body (with its committees) and project with its counts."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import or_, select

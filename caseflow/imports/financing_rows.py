@@ -104,7 +104,8 @@ class FinancingRows:
             "decided_on": self._parse(number, row, "decided_on",
                                       lambda text: parse_date(text, self.today)),
             "notes": row.get("notes", "").strip(),
-            "stage": self._parse(number, row, "stage", self.catalogue.matchers["application_stage"].code),
+            "stage": self._parse(number, row, "stage",
+                                 self.catalogue.matchers["application_stage"].code),
         }
         for name in AMOUNTS:
             default = None if name == "amount_authorised" else Decimal("0")

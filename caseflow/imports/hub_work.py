@@ -15,11 +15,15 @@ from sqlalchemy import select
 
 from caseflow.activities import plan as plans
 from caseflow.activities import services as activities
-from caseflow.activities.models import ACTIVITY_KINDS, MAX_MINUTES, MAX_PARTICIPANTS, Activity
-from caseflow.activities.models import Project
+from caseflow.activities.models import (
+    ACTIVITY_KINDS,
+    MAX_MINUTES,
+    MAX_PARTICIPANTS,
+    Activity,
+    Project,
+)
 from caseflow.dossiers.models import Dossier
 from caseflow.enterprises import services as enterprises
-from caseflow.enterprises.models import STATUS_LABELS
 from caseflow.errors import DomainError
 from caseflow.extensions import db
 from caseflow.imports.catalogue import Catalogue
@@ -301,7 +305,7 @@ def import_activities(activities_file, projects_file=None, *, actor=None,
                activity.project.code if activity.project else None)
         held[key] = held.get(key, 0) + 1
     fresh = []
-    for number, fields in checked:
+    for _number, fields in checked:
         key = _activity_key(fields)
         if held.get(key, 0) > 0:
             held[key] -= 1

@@ -145,8 +145,8 @@ def activity_line(code: str, group: dict, names: dict, project=None) -> list[str
         segments += _counts(own) if own else ([] if len(group["parts"]) > 1 else _counts(group))
         parts = {part: value for part, value in group["parts"].items() if part != code}
     if len(parts) > 1 or (parts and project is None):
-        segments += [f"{names.get(('body', part), part)} : " + ", ".join(_counts(value))
-                     for part, value in parts.items()]
+        segments += [_("%(part)s : %(counts)s", part=names.get(("body", part), part),
+                       counts=", ".join(_counts(value))) for part, value in parts.items()]
     if _people(group):
         segments.append(_people(group))
     if project is not None:
