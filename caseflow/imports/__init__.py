@@ -6,9 +6,9 @@ nothing, and a clean one is written in one transaction, audited, and idempotent.
 
 
 def init_app(app) -> None:
-    """Register the coordinator's upload page and the `import` and `bench` commands."""
+    """Register the coordinator's upload page and the `import`, `import-activities` and
+    `import-enterprises` commands."""
     from caseflow.imports.cli import (
-        bench,
         import_activities_command,
         import_command,
         import_enterprises_command,
@@ -17,6 +17,5 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(import_command)
-    app.cli.add_command(bench)
     app.cli.add_command(import_activities_command)
     app.cli.add_command(import_enterprises_command)
