@@ -1,7 +1,8 @@
 """Every mapped model, imported in one place so the metadata and migrations see them all."""
 
 from caseflow.audit.models import AuditEvent, AuditHead
-from caseflow.auth.models import LoginAttempt, User
+from caseflow.auth.models import LoginAttempt, PasswordLink, User
+from caseflow.desk.models import AuditCheck, SavedFilter
 from caseflow.documents.models import Attachment, DocumentKind, DossierDocument
 from caseflow.dossiers.models import (
     Counter,
@@ -37,4 +38,5 @@ __all__ = [
     "REFERENCE_LISTS", "Fund", "LegalForm", "LoginAttempt", "Organisation", "Origin",
     "PromoterGender", "Sector", "Stage", "Subject", "Territory", "User",
     "Notification", "OutgoingEmail",
+    "AuditCheck", "PasswordLink", "SavedFilter",
 ]

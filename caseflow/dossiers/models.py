@@ -80,6 +80,8 @@ class Dossier(db.Model):
     state: Mapped[str] = mapped_column(String(64), index=True)
     state_entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_follow_up: Mapped[date | None] = mapped_column(Date, index=True)
+    # What the advisor expects at the next follow-up ("un retour est attendu...").
+    follow_up_note: Mapped[str | None] = mapped_column(String(300))
     outcome: Mapped[str | None] = mapped_column(String(64))
     opened_on: Mapped[date] = mapped_column(Date, default=date.today)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
