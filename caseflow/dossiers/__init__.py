@@ -5,7 +5,7 @@ def init_app(app) -> None:
     """Register the caseload and dossier forms, the workflow pages and guard registry, the
     dossier's timeline entries, and what the templates need of dossiers."""
     from caseflow.boundary import describe_conflicts
-    from caseflow.dossiers import access, queries, timeline, workflows
+    from caseflow.dossiers import access, pages, queries, timeline, workflows
     from caseflow.dossiers.models import INTERVENTION_KIND_LABELS
     from caseflow.dossiers.views import bp
     from caseflow.dossiers.workflow_views import bp as workflows_bp
@@ -22,3 +22,4 @@ def init_app(app) -> None:
                             "intervention_kind")
     app.add_template_filter(workflows.definition, "workflow_definition")
     describe_conflicts(app, queries.changes_meanwhile)
+    app.add_template_global(pages.caseload_tools, "caseload_tools")
