@@ -3,17 +3,17 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask import current_app
 from sqlalchemy import exists, false, or_, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from caseflow.audit.models import AuditEvent
 from caseflow.audit.timeline import action_label
-from caseflow.database import utcnow
 from caseflow.auth.models import STAFF, User
+from caseflow.database import utcnow
 from caseflow.dossiers.models import Dossier, PromoterContact
 from caseflow.extensions import db
 from caseflow.reference.models import Sector, Territory

@@ -26,6 +26,7 @@ FIELD_LABELS = {
     "objectives": _l("Objectifs du protocole"),
     "state": _l("Étape"),
     "next_follow_up": _l("Prochain suivi"),
+    "follow_up_note": _l("Ce qui est attendu"),
     "outcome": _l("Bilan"),
     "comment": _l("Commentaire"),
     "workflow": _l("Parcours"),
@@ -44,6 +45,8 @@ def init_app(app) -> None:
                             "intervention.imported": _l("Interventions importées")})
     timeline.register(app, {"dossier.updated": _l("Dossier modifié"),
                             "dossier.assigned": _l("Dossier confié"),
+                            "dossier.reassigned": _l("Dossier réassigné"),
+                            "dossier.follow_up_set": _l("Prochain suivi planifié"),
                             "intervention.edited": _l("Intervention corrigée")}, CHANGES)
     timeline.register(app, {"dossier.transition": _l("Changement d'étape")}, TRANSITION,
                       milestone=True)

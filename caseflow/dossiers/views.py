@@ -6,15 +6,16 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from caseflow.auth.access import allow
+from caseflow.auth.models import User
 from caseflow.boundary import page_status, submit
 from caseflow.dossiers import choices, interventions, queries, services
 from caseflow.dossiers.access import STAFF, visible_dossier
 from caseflow.dossiers.forms import CaseloadFilterForm, DossierForm, EditDossierForm, TransitionForm
 from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.workflows import DEFAULT_WORKFLOW, definition, engine, label
+from caseflow.extensions import db
 from caseflow.forms import choices as options
 from caseflow.i18n import language
-from caseflow.extensions import db
 from caseflow.reference.models import Organisation, Sector, Territory
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
@@ -34,7 +35,8 @@ def read_filters(args) -> tuple[CaseloadFilterForm, queries.CaseloadFilters | No
     form.sector.choices = options([("", _("Tous")), *((i.code, i.label)
                                    for i in choices.items(Sector))])
     form.advisor.choices = options([("", _("Tous")), *(
-        (str(user.id), user.full_name) for user in choices.staff())])
+        (str(user.id), user.full_name) for user in db.session.scalars(
+            select(User).where(User.role.in_(STAFF)).order_by(User.full_name)))])
     form.organisation.choices = options([("", _("Toutes")), *(
         (o.code, o.name) for o in db.session.scalars(
             select(Organisation).order_by(Organisation.kind, Organisation.name)))])
