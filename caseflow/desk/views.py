@@ -12,8 +12,7 @@ from caseflow.referrals.queries import inbox_counts
 from caseflow.referrals.services import active_for
 
 bp = Blueprint("desk", __name__)
-bp.add_url_rule("/audit/", view_func=audit_log.audit_log)
-for module in (lists, reassign):
+for module in (audit_log, lists, reassign):
     for rule, view, methods in module.RULES:
         bp.add_url_rule(rule, view_func=view, methods=methods)
 
