@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from caseflow.forms import choices
+from caseflow.forms import Form, choices
 
 
 class LoginForm(FlaskForm):
@@ -40,3 +40,22 @@ class LanguageForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Se déconnecter"))
+
+
+class SetPasswordForm(Form):
+    new_password = PasswordField(_l("Nouveau mot de passe"), validators=[
+        DataRequired(_l("Entrez un nouveau mot de passe.")), Length(max=1000)],
+        description=_l("Au moins 10 caractères; une phrase facile à retenir convient bien."),
+        render_kw={"autocomplete": "new-password"})
+    confirmation = PasswordField(_l("Confirmez le nouveau mot de passe"), validators=[
+        DataRequired(_l("Confirmez le nouveau mot de passe.")),
+        EqualTo("new_password", _l("Les deux mots de passe ne concordent pas."))],
+        render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Choisir ce mot de passe"))
+
+
+class EmailPreferencesForm(Form):
+    digest_enabled = BooleanField(_l("Recevoir mes suivis par courriel (chaque jour les suivis "
+                                     "dus et en retard; la coordination : un sommaire chaque "
+                                     "semaine)"))
+    submit = SubmitField(_l("Enregistrer"))

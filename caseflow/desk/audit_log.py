@@ -4,7 +4,16 @@ named as a person reads them, before and after, a CSV export, and the chain's st
 import threading
 from datetime import timedelta
 
-from flask import abort, after_this_request, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user

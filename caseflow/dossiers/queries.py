@@ -16,7 +16,7 @@ from caseflow.auth.models import STAFF, User
 from caseflow.database import utcnow
 from caseflow.dossiers.models import Dossier, PromoterContact
 from caseflow.extensions import db
-from caseflow.reference.models import Sector, Territory
+from caseflow.reference.models import Organisation, Sector, Territory
 
 # The references the list shows beside each dossier; it loads no collection of a dossier.
 LIST_COLUMNS = ("territory", "sector", "advisor")
@@ -132,11 +132,14 @@ def caseload(filters: CaseloadFilters, user: User, per_page: int, today: date | 
 def timeline(dossier: Dossier) -> list[tuple[AuditEvent, str | None]]:
     """Return the dossier's audit events, newest first, with the actor's name."""
     rows = db.session.execute(
-        select(AuditEvent, User.full_name)
+        select(AuditEvent, User.full_name, Organisation.name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .where(AuditEvent.dossier_id == dossier.id)
         .order_by(AuditEvent.seq.desc()))
-    return [(event, name) for event, name in rows]
+    # A person acting for an organisation is named with it: five MRC accounts may share a name.
+    return [(event, f"{name} ({organisation})" if name and organisation else name)
+            for event, name, organisation in rows]
 
 
 def changes_meanwhile(conflict, limit: int = 3) -> list[str]:
