@@ -151,3 +151,12 @@ class CaseloadFilterForm(Form):
         ("-title", _l("Titre (décroissant)")), ("-follow_up", _l("Prochain suivi (décroissant)")),
         ("state_age", _l("Plus récemment à l'étape"))]), validators=[Optional()])
     page = IntegerField(validators=[Optional(), NumberRange(1, 100000)])
+
+
+class FollowUpForm(Form):
+    version = VersionField(validators=[Optional()])
+    due = DateField(_l("Date du prochain suivi"), validators=[Optional()],
+                    description=_l("Laissez vide pour n'en prévoir aucun."))
+    note = StringField(_l("Ce qui est attendu"), validators=[Optional(), Length(max=300)],
+                       render_kw={"placeholder": _l("Un retour du groupe est attendu...")})
+    submit = SubmitField(_l("Enregistrer le suivi"))

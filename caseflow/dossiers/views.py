@@ -10,7 +10,13 @@ from caseflow.auth.models import User
 from caseflow.boundary import page_status, submit
 from caseflow.dossiers import choices, interventions, queries, services
 from caseflow.dossiers.access import STAFF, visible_dossier
-from caseflow.dossiers.forms import CaseloadFilterForm, DossierForm, EditDossierForm, TransitionForm
+from caseflow.dossiers.forms import (
+    CaseloadFilterForm,
+    DossierForm,
+    EditDossierForm,
+    FollowUpForm,
+    TransitionForm,
+)
 from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.workflows import DEFAULT_WORKFLOW, definition, engine, label
 from caseflow.extensions import db
@@ -154,3 +160,22 @@ def transition(dossier_id: int, trigger: str):
     return render_template("dossiers/transition.html", form=form, dossier=dossier,
                            definition=workflow, transition=chosen, refusal=refusal), \
         page_status(form, moved)
+
+
+@bp.route("/<int:dossier_id>/follow-up", methods=["GET", "POST"])
+@allow(*STAFF)
+def follow_up(dossier_id: int):
+    """Set or move the dossier's next follow-up by hand: when, and what is expected."""
+    dossier = visible_dossier(dossier_id, current_user)
+    form = FollowUpForm(version=dossier.version, due=dossier.next_follow_up,
+                        note=dossier.follow_up_note)
+    saved = None
+    if form.validate_on_submit():
+        saved = submit(form, lambda: services.set_follow_up(
+            dossier, current_user, form.version.data, form.due.data, form.note.data or ""),
+            current=dossier)
+        if saved.saved:
+            flash(_("Prochain suivi enregistré."), "success")
+            return redirect(url_for("desk.dossier", dossier_id=dossier_id), 303)
+    return render_template("dossiers/follow_up.html", form=form, dossier=dossier), \
+        page_status(form, saved)
