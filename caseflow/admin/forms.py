@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from caseflow.forms import Form
 
@@ -20,8 +20,7 @@ class AccountForm(Form):
     full_name = StringField(_l("Nom"), validators=[
         DataRequired(_l("Ce champ est obligatoire.")), Length(max=200)])
     email = EmailField(_l("Courriel"), validators=[
-        DataRequired(_l("Ce champ est obligatoire.")), Length(max=254),
-        Email(_l("Adresse courriel invalide."))])
+        DataRequired(_l("Ce champ est obligatoire.")), Length(max=254)])
     role = SelectField(_l("Rôle"), validators=[DataRequired(_l("Ce champ est obligatoire."))])
     organisation = SelectField(_l("Organisation (partenaires)"), validators=[Optional()])
     send_email = BooleanField(_l("Envoyer le lien par courriel (sinon, il s'affiche une seule "
