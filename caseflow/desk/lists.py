@@ -94,15 +94,15 @@ def interventions():
 
 
 @allow(*STAFF)
-def interventions_export(kind: str):
+def interventions_export(fmt: str):
     """Download the filtered interventions list as CSV or XLSX."""
     form, filters = listing.read_filters(request.args, _("Tous"))
-    if filters is None or kind not in ("csv", "xlsx"):
+    if filters is None or fmt not in ("csv", "xlsx"):
         abort(400)
     rows = db.session.scalars(listing.listed(filters).limit(EXPORT_LIMIT))
     header = [_("Date"), _("Référence"), _("Dossier"), _("Type"), _("Minutes"),
               _("Sujets"), _("Conseiller ou conseillère")]
-    return download(kind, "interventions", header, (
+    return download(fmt, "interventions", header, (
         [i.occurred_on.isoformat(), i.dossier.reference, i.dossier.title,
          str(INTERVENTION_KIND_LABELS.get(i.kind, i.kind)), i.minutes,
          ", ".join(s.label for s in i.subjects), i.author.full_name if i.author else ""]
@@ -110,10 +110,10 @@ def interventions_export(kind: str):
 
 
 @allow(*STAFF)
-def caseload_export(kind: str):
+def caseload_export(fmt: str):
     """Download the filtered caseload, as the list shows it, as CSV or XLSX."""
     form, filters = read_filters(request.args)
-    if filters is None or kind not in ("csv", "xlsx"):
+    if filters is None or fmt not in ("csv", "xlsx"):
         abort(400)
     rows = db.session.scalars(queries.filtered(filters, current_user).limit(EXPORT_LIMIT))
     header = [_("Référence"), _("Dossier"), _("Groupe promoteur"), _("Étape"),
@@ -125,7 +125,7 @@ def caseload_export(kind: str):
         found = workflow.states.get(dossier.state)
         return label(found) if found else dossier.state
 
-    return download(kind, "dossiers", header, (
+    return download(fmt, "dossiers", header, (
         [d.reference, d.title, d.promoter_name, state(d), d.territory.label, d.sector.label,
          d.advisor.full_name if d.advisor else "", d.opened_on.isoformat(),
          d.next_follow_up.isoformat() if d.next_follow_up else ""] for d in rows.unique()))
@@ -193,8 +193,8 @@ def delete_filter(filter_number: int):
 RULES = [
     ("/desk/dashboard", dashboard, ["GET"]),
     ("/desk/interventions", interventions, ["GET"]),
-    ("/desk/interventions.<kind>", interventions_export, ["GET"]),
-    ("/desk/dossiers.<kind>", caseload_export, ["GET"]),
+    ("/desk/interventions.<fmt>", interventions_export, ["GET"]),
+    ("/desk/dossiers.<fmt>", caseload_export, ["GET"]),
     ("/desk/filters", save_filter, ["POST"]),
     ("/desk/filters/<int:filter_number>/delete", delete_filter, ["POST"]),
 ]
