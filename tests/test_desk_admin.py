@@ -20,6 +20,7 @@ from tests.builders import (
     page_text,
 )
 
+
 def _coordinator_rules(app):
     from caseflow.auth.access import access_of
 

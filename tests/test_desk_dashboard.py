@@ -11,7 +11,8 @@ from caseflow.referrals.services import ReferralFields, send
 from caseflow.reports.periods import fiscal_year_of
 from tests.builders import add_intervention, make_dossier, make_user, organisation, page_text
 
-LINK = re.compile(r'<a (?:class="[^"]*" )?href="(/(?:dossiers/|desk/interventions)\?[^"]+)">(\d+)</a>')
+LINK = re.compile(r'<a (?:class="[^"]*" )?'
+                  r'href="(/(?:dossiers/|desk/interventions)\?[^"]+)">(\d+)</a>')
 
 
 def _age(db, dossier, days: int) -> None:
