@@ -33,7 +33,9 @@ def _organisation(code: str | None):
 
 
 def link_url(token: str) -> str:
-    base = str(current_app.config.get("BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    # Without a configured address, the link points where the coordinator is working.
+    base = str(current_app.config.get("BASE_URL") or request.url_root or DEFAULT_BASE_URL
+               ).rstrip("/")
     return base + url_for("auth.set_password", token=token)
 
 
