@@ -1,10 +1,10 @@
 """Forms of the admin slice."""
 
-from flask_wtf import FlaskForm
+from caseflow.forms import Form
 from wtforms import SubmitField
 
 
-class ActivationForm(FlaskForm):
+class ActivationForm(Form):
     """A button: activate or deactivate one account."""
 
     submit = SubmitField()

@@ -93,11 +93,16 @@ def remove(attachment: Attachment, actor: User, dossier: Dossier,
     flush_or_conflict(dossier)
 
 
+def code_taken(code: str) -> bool:
+    """Say whether a document kind already has this code."""
+    return db.session.scalar(select(DocumentKind.id).where(DocumentKind.code == code)) is not None
+
+
 def add_kind(actor: User, code: str, label_fr: str, label_en: str, active: bool,
              required_for: list[str]) -> DocumentKind:
     """Add a document kind to the checklists; a code is taken once."""
     code = code.strip()
-    if db.session.scalar(select(DocumentKind.id).where(DocumentKind.code == code)):
+    if code_taken(code):
         raise DomainError(_("Ce code existe déjà."), "code")
     position = (db.session.scalar(select(func.max(DocumentKind.position))) or 0) + 1
     kind = DocumentKind(code=code, label_fr=label_fr.strip(), label_en=label_en.strip(),

@@ -1,10 +1,10 @@
 """Forms of the notifications slice: buttons that only carry the CSRF token."""
 
-from flask_wtf import FlaskForm
+from caseflow.forms import Form
 from wtforms import SubmitField
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A button: mark read, or retry an e-mail."""
 
     submit = SubmitField()
