@@ -1,7 +1,8 @@
 """Forms of the admin slice."""
 
-from caseflow.forms import Form
 from wtforms import SubmitField
+
+from caseflow.forms import Form
 
 
 class ActivationForm(Form):

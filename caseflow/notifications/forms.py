@@ -1,7 +1,8 @@
 """Forms of the notifications slice: buttons that only carry the CSRF token."""
 
-from caseflow.forms import Form
 from wtforms import SubmitField
+
+from caseflow.forms import Form
 
 
 class ButtonForm(Form):
