@@ -5,9 +5,11 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy.exc import DBAPIError
 
+from caseflow.database import not_initialised
 from caseflow.extensions import db
 
 
@@ -17,7 +19,24 @@ def _create_app():
     return create_app()
 
 
-main = FlaskGroup(create_app=_create_app, help="caseflow: dossiers of a social-economy hub.")
+class CaseflowGroup(FlaskGroup):
+    """The command group: a command run before `caseflow init-db` says what to run."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as error:
+            with ctx.ensure_object(ScriptInfo).load_app().app_context():
+                missing = not_initialised(error, db.engine)
+            if missing:
+                raise click.ClickException(
+                    "La base de données n'a pas encore de tables : lancez d'abord "
+                    "« caseflow init-db ».") from None
+            raise
+
+
+main = CaseflowGroup(create_app=_create_app,
+                     help="caseflow: dossiers of a social-economy hub.")
 
 
 def init_app(app) -> None:

@@ -53,8 +53,13 @@ class Defaults:
     UPLOAD_FOLDER = None  # instance/uploads when left unset
     MAX_CONTENT_LENGTH = None  # the upload limit plus room for the form's other fields
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    # Free failures on one account from one address, and from one address on any account;
+    # past them each try waits LOGIN_THROTTLE_DELAY, doubled per failure, at most the cap.
     LOGIN_THROTTLE_ACCOUNT_LIMIT = 5
     LOGIN_THROTTLE_ADDRESS_LIMIT = 30
+    LOGIN_THROTTLE_DELAY = timedelta(seconds=15)
+    LOGIN_THROTTLE_MAX_DELAY = timedelta(minutes=15)
+    PROXY_COUNT = 0  # reverse proxies in front of the app, whose X-Forwarded-* are trusted
     # Argon2id parameters (RFC 9106 second recommended option).
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
@@ -69,6 +74,8 @@ def load(app: Flask, overrides: Mapping | None) -> None:
     for variable, key in ENVIRONMENT.items():
         if variable in os.environ:
             app.config[key] = _parse(os.environ[variable])
+    if os.environ.get("CASEFLOW_PROXY_COUNT", "").isdigit():
+        app.config["PROXY_COUNT"] = int(os.environ["CASEFLOW_PROXY_COUNT"])
     if os.environ.get("CASEFLOW_UPLOAD_MAX_MB", "").isdigit():
         app.config["UPLOAD_MAX_BYTES"] = int(os.environ["CASEFLOW_UPLOAD_MAX_MB"]) * 1024 * 1024
     app.config.update(overrides or {})
