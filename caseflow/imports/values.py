@@ -1,6 +1,5 @@
 """Reading one cell: codes or labels ignoring case and accents, dates, amounts, counts."""
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -56,6 +55,7 @@ class Matcher:
                 if text:
                     self._codes.setdefault(normalise(text), code)
         self._keys = list(self._codes)
+        self._closest: dict[str, str] = {}  # a file repeats its mistakes: search each once
 
     def code(self, text: str) -> str:
         """Return the code of a value, or raise ValueProblem naming the closest one."""
@@ -66,9 +66,12 @@ class Matcher:
 
     def closest(self, text: str) -> str:
         """Return the code closest to a value, or an empty string when none is close."""
-        guesses = difflib.get_close_matches(normalise(text), self._keys, n=1,
-                                            cutoff=CLOSEST_CUTOFF)
-        return self._codes[guesses[0]] if guesses else ""
+        key = normalise(text)
+        if key not in self._closest:
+            found = process.extractOne(key, self._keys, scorer=fuzz.ratio,
+                                       score_cutoff=CLOSEST_CUTOFF * 100)
+            self._closest[key] = self._codes[found[0]] if found else ""
+        return self._closest[key]
 
 
 def closest_text(text: str, choices: Iterable[str]) -> str:
