@@ -62,6 +62,7 @@ MAX_ROWS = 200_000
 # A workbook's parts as they say they inflate; a real one of MAX_ROWS rows stays far below.
 XLSX_MAX_INFLATED = 256 * 1024 * 1024
 ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f]")
 CHUNK_BYTES = 1024 * 1024
 
 
@@ -135,7 +136,7 @@ def _text(content: bytes) -> str | None:
             text = content.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if not any(ord(char) < 32 and char not in "\t\r\n" for char in text):
+        if not CONTROL.search(text):
             return text
     return None
 
@@ -175,14 +176,18 @@ def _check_workbook_size(archive: zipfile.ZipFile) -> None:
     for member in members:
         if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
             continue
-        rows, tail = 0, b""
+        rows, tag = 0, None
         with archive.open(member) as handle:
             while chunk := handle.read(CHUNK_BYTES):
-                window = tail + chunk
-                rows += len(ROW_TAG.findall(window))
-                # Keep the end of the window for a tag cut in two, minus any tag it holds.
-                tail = window[-32:]
-                rows -= len(ROW_TAG.findall(tail))
+                if tag is None:
+                    # The sheet's own spelling of a row tag (`<row`, or `<x:row` when prefixed),
+                    # then counted at the speed of bytes.count, chunk by chunk (a tag cut
+                    # between two chunks is missed: the exact count is made while reading).
+                    found = ROW_TAG.search(chunk)
+                    if found is None:
+                        continue
+                    tag = found.group()[:-1]
+                rows += chunk.count(tag + b" ") + chunk.count(tag + b">")
                 if rows > MAX_ROWS:
                     raise TooManyRows
 

@@ -1,5 +1,6 @@
 """Reading one cell: codes or labels ignoring case and accents, dates, amounts, counts."""
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -68,9 +69,8 @@ class Matcher:
         """Return the code closest to a value, or an empty string when none is close."""
         key = normalise(text)
         if key not in self._closest:
-            found = process.extractOne(key, self._keys, scorer=fuzz.ratio,
-                                       score_cutoff=CLOSEST_CUTOFF * 100)
-            self._closest[key] = self._codes[found[0]] if found else ""
+            guesses = difflib.get_close_matches(key, self._keys, n=1, cutoff=CLOSEST_CUTOFF)
+            self._closest[key] = self._codes[guesses[0]] if guesses else ""
         return self._closest[key]
 
 
