@@ -90,6 +90,21 @@ def test_thousands_of_unknown_dossiers_answer_fast_with_a_clear_report(db):
     assert unknown[0].closest.startswith("PES-2020-")
 
 
+def test_the_import_page_shows_the_first_problems_and_says_how_many(coordinator_client):
+    lines = ["dossier;fonds;decision"] + [f"X-{number:05d};fes;accepted"
+                                          for number in range(700)]
+    interventions = "dossier;titre\nA;B\n".encode()
+    response = coordinator_client.post("/admin/import", data={
+        "csrf_token": csrf_token(coordinator_client, "/admin/import"), "dry_run": "y",
+        "interventions": (io.BytesIO(interventions), "interventions.csv"),
+        "financing": (io.BytesIO("\n".join(lines).encode()), "financement.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "Les 500 premiers problèmes sont affichés" in page
+    assert page.count("<tr>") == 501  # the header and 500 problems
+
+
 # 3. Rows are counted while they are read, and reading stops at the limit.
 
 def test_a_csv_over_the_row_limit_is_read_only_up_to_the_limit(monkeypatch):
