@@ -93,7 +93,7 @@ def test_thousands_of_unknown_dossiers_answer_fast_with_a_clear_report(db):
 def test_the_import_page_shows_the_first_problems_and_says_how_many(coordinator_client):
     lines = ["dossier;fonds;decision"] + [f"X-{number:05d};fes;accepted"
                                           for number in range(700)]
-    interventions = "dossier;titre\nA;B\n".encode()
+    interventions = b"dossier;titre\nA;B\n"
     response = coordinator_client.post("/admin/import", data={
         "csrf_token": csrf_token(coordinator_client, "/admin/import"), "dry_run": "y",
         "interventions": (io.BytesIO(interventions), "interventions.csv"),
