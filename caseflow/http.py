@@ -86,7 +86,9 @@ def _require_database():
 
     Asked until the answer is yes, then never again: a ready database costs nothing.
     """
-    if current_app.extensions.get(_READY) or request.endpoint == "static":
+    endpoint = request.endpoint or ""
+    if current_app.extensions.get(_READY) or endpoint == "static" \
+            or endpoint.endswith(".static"):  # the page's own styles (Bootstrap's too)
         return None
     if not_initialised_database(db.engine):
         return _not_initialised_page()

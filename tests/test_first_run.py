@@ -64,6 +64,9 @@ def test_every_page_of_an_uninitialised_database_says_what_to_run(fresh_app):
         assert response.status_code == 503, (method, path, response.status_code)
         assert _says_init_db(response), (method, path)
     assert client.get("/static/caseflow.css").status_code == 200
+    page = client.get("/login").get_data(as_text=True)
+    stylesheet = re.search(r"href=\"(/bootstrap/[^\"]+\.css)\"", page).group(1)
+    assert client.get(stylesheet).status_code == 200
 
 
 def test_a_session_cookie_from_elsewhere_still_gets_the_503(fresh_app):
