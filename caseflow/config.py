@@ -16,6 +16,8 @@ ENVIRONMENT = {
     "CASEFLOW_SECRET_KEY": "SECRET_KEY",
     "CASEFLOW_SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     "CASEFLOW_AUDIT_KEY": "AUDIT_KEY",
+    "CASEFLOW_AUDIT_CHECKPOINT": "AUDIT_CHECKPOINT",
+    "CASEFLOW_AUDIT_SYSLOG": "AUDIT_SYSLOG",
     "CASEFLOW_BASE_URL": "BASE_URL",
     "CASEFLOW_SMTP_HOST": "SMTP_HOST",
     "CASEFLOW_SMTP_PORT": "SMTP_PORT",
@@ -31,6 +33,8 @@ class Defaults:
 
     SQLALCHEMY_DATABASE_URI = None  # filled with a file in instance/ when left unset
     AUDIT_KEY = None  # filled from instance/audit_key when left unset
+    AUDIT_CHECKPOINT = None  # instance/audit_checkpoint when left unset
+    AUDIT_SYSLOG = False  # also send each published head to syslog
     WORKFLOWS_DIRECTORY = None  # workflows/ beside the package when left unset
     CASELOAD_PAGE_SIZE = 25
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
