@@ -19,6 +19,8 @@ ENVIRONMENT = {
     "CASEFLOW_AUDIT_CHECKPOINT": "AUDIT_CHECKPOINT",
     "CASEFLOW_AUDIT_SYSLOG": "AUDIT_SYSLOG",
     "CASEFLOW_BASE_URL": "BASE_URL",
+    "CASEFLOW_FILE_STORAGE": "FILE_STORAGE",
+    "CASEFLOW_UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "CASEFLOW_SMTP_HOST": "SMTP_HOST",
     "CASEFLOW_SMTP_PORT": "SMTP_PORT",
     "CASEFLOW_SMTP_USER": "SMTP_USER",
@@ -55,6 +57,7 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     UPLOAD_FOLDER = None  # instance/uploads when left unset
+    FILE_STORAGE = "local"  # or "database": files kept in the database, for several app servers
     MAX_CONTENT_LENGTH = None  # the upload limit plus room for the form's other fields
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     LOGIN_THROTTLE_ACCOUNT_LIMIT = 5
