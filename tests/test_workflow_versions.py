@@ -130,6 +130,8 @@ def test_a_declared_migration_moves_the_dossiers_and_their_timelines_show_it(
         assert "Dossier passé à une nouvelle version du parcours" in page
         assert "Version du parcours : 1 → 2" in page
         assert "La coordination doit" not in page
+        # the transition recorded before the rename still names the state it led to
+        assert "Accueil et analyse des besoins → constitution" in page
         assert "Passer au financement" in page  # its actions are back
     assert _cli(app, "migrate", "--directory", str(directory)).output.startswith(
         "0 dossier(s) moved")

@@ -121,8 +121,7 @@ def migrate_dossier(dossier: Dossier, definition: Definition) -> dict | None:
         changes["state"] = [dossier.state, target]
     dossier.workflow_version, dossier.state = definition.version, target
     dossier.touch()
-    record(MIGRATED, "dossier", dossier.id, dossier_id=dossier.id, changes=changes,
-           reason=f"workflow {definition.name} version {definition.version}")
+    record(MIGRATED, "dossier", dossier.id, dossier_id=dossier.id, changes=changes)
     db.session.flush()
     return changes
 
