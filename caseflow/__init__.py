@@ -41,6 +41,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         admin,
         audit,
         auth,
+        backup,
         bench,
         boundary,
         cli,
@@ -82,7 +83,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     # Plumbing first, then each slice above the ones it builds on; the desk last.
     for part in (i18n, http, boundary, templating, audit, reference, auth, dossiers,
                  notifications, documents, financing, referrals, reports, imports, admin,
-                 desk, bench, cli):
+                 desk, bench, backup, cli):
         part.init_app(app)
     # Every slice has registered its guards: the workflows can be loaded and checked.
     workflows.load(app, app.config["WORKFLOWS_DIRECTORY"] or ROOT / "workflows")

@@ -16,7 +16,11 @@ ENVIRONMENT = {
     "CASEFLOW_SECRET_KEY": "SECRET_KEY",
     "CASEFLOW_SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     "CASEFLOW_AUDIT_KEY": "AUDIT_KEY",
+    "CASEFLOW_AUDIT_CHECKPOINT": "AUDIT_CHECKPOINT",
+    "CASEFLOW_AUDIT_SYSLOG": "AUDIT_SYSLOG",
     "CASEFLOW_BASE_URL": "BASE_URL",
+    "CASEFLOW_FILE_STORAGE": "FILE_STORAGE",
+    "CASEFLOW_UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "CASEFLOW_SMTP_HOST": "SMTP_HOST",
     "CASEFLOW_SMTP_PORT": "SMTP_PORT",
     "CASEFLOW_SMTP_USER": "SMTP_USER",
@@ -31,6 +35,8 @@ class Defaults:
 
     SQLALCHEMY_DATABASE_URI = None  # filled with a file in instance/ when left unset
     AUDIT_KEY = None  # filled from instance/audit_key when left unset
+    AUDIT_CHECKPOINT = None  # instance/audit_checkpoint when left unset
+    AUDIT_SYSLOG = False  # also send each published head to syslog
     WORKFLOWS_DIRECTORY = None  # workflows/ beside the package when left unset
     CASELOAD_PAGE_SIZE = 25
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -51,6 +57,7 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     UPLOAD_FOLDER = None  # instance/uploads when left unset
+    FILE_STORAGE = "local"  # or "database": files kept in the database, for several app servers
     MAX_CONTENT_LENGTH = None  # the upload limit plus room for the form's other fields
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     # Free failures on one account from one address, and from one address on any account;
