@@ -1,14 +1,13 @@
 """Forms of the admin slice."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseflow.forms import Form
 
 
-class ActivationForm(FlaskForm):
+class ActivationForm(Form):
     """A button: activate or deactivate one account."""
 
     submit = SubmitField()

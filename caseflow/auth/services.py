@@ -1,8 +1,9 @@
 """Accounts: creating users, checking a login, throttling guesses, ending sessions."""
 
 import hashlib
+import math
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -77,9 +78,10 @@ def authenticate(email: str, password: str, address: str) -> User:
     """Return the user these credentials open, or raise LoginRefused / LoginThrottled."""
     email = normalise_email(email)[:254]
     address = (address or "?")[:64]
-    if _is_throttled(email, address):
-        raise LoginThrottled(_("Trop de tentatives de connexion. Réessayez dans quelques "
-                               "minutes."))
+    wait = _wait(email, address)
+    if wait:
+        raise LoginThrottled(_("Trop de tentatives de connexion depuis cette adresse. "
+                               "Réessayez dans %(seconds)d secondes.", seconds=wait))
     user = find_user(email)
     if user is None:
         dummy_verify(password)
@@ -95,17 +97,41 @@ def authenticate(email: str, password: str, address: str) -> User:
     return user
 
 
-def _is_throttled(email: str, address: str) -> bool:
+def _wait(email: str, address: str) -> int:
+    """Return how many seconds this address must wait before its next try (0: none).
+
+    Guesses are slowed, not stopped, and only where they come from: past a few failures on
+    one account from one address, or many from one address on any account, each new try
+    waits twice as long after the last failure, up to a cap. The owner, from their own
+    address, is never locked out by someone else's guesses; a success starts afresh.
+    """
     config = current_app.config
     since = utcnow() - config["LOGIN_THROTTLE_WINDOW"]
-    failures = (select(func.count())
-                .select_from(LoginAttempt)
-                .where(LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since))
-    by_account = db.session.scalar(failures.where(LoginAttempt.email == email))
-    if by_account >= config["LOGIN_THROTTLE_ACCOUNT_LIMIT"]:
-        return True
-    by_address = db.session.scalar(failures.where(LoginAttempt.address == address))
-    return by_address >= config["LOGIN_THROTTLE_ADDRESS_LIMIT"]
+    waits = [_delay(since, config["LOGIN_THROTTLE_ACCOUNT_LIMIT"],
+                    LoginAttempt.email == email, LoginAttempt.address == address),
+             _delay(since, config["LOGIN_THROTTLE_ADDRESS_LIMIT"],
+                    LoginAttempt.address == address)]
+    return max(waits)
+
+
+def _delay(since, free: int, *where) -> int:
+    config = current_app.config
+    last_success = (select(func.max(LoginAttempt.attempted_at))
+                    .where(*where, LoginAttempt.succeeded.is_(True),
+                           LoginAttempt.attempted_at >= since)
+                    .scalar_subquery())
+    failures, last_failure = db.session.execute(
+        select(func.count(), func.max(LoginAttempt.attempted_at))
+        .where(*where, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since,
+               LoginAttempt.attempted_at > func.coalesce(last_success, since))).one()
+    if failures < free or last_failure is None:
+        return 0
+    if last_failure.tzinfo is None:  # SQLite hands back naive UTC in an aggregate
+        last_failure = last_failure.replace(tzinfo=UTC)
+    delay = min(config["LOGIN_THROTTLE_DELAY"] * 2 ** min(failures - free, 16),
+                config["LOGIN_THROTTLE_MAX_DELAY"])
+    remaining = (last_failure + delay - utcnow()).total_seconds()
+    return max(0, math.ceil(remaining))
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -56,7 +56,7 @@ def login():
             status = 401
         else:
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next")), 303)
     elif form.is_submitted():
         status = 400
     return render_template("auth/login.html", form=form), status
@@ -69,7 +69,7 @@ def logout():
     current_user.rotate_session_token()
     end_session()
     flash(_("Vous êtes déconnecté."), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -87,7 +87,7 @@ def change_password():
             # This session goes on with the new token; every other one has ended.
             start_session(current_user._get_current_object())
             flash(_("Votre mot de passe a été changé."), "success")
-            return redirect(url_for("desk.home_page"))
+            return redirect(url_for("desk.home_page"), 303)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status
 

@@ -182,6 +182,11 @@ class Intervention(db.Model):
         secondary=intervention_subject, lazy="selectin", order_by=Subject.position)
 
 
+# The audit actions that may carry a dossier's change of state: a transition, or a migration
+# to a new version of its workflow.
+STATE_CHANGES = ("dossier.transition", "dossier.migrated")
+
+
 class UnauditedStateChange(RuntimeError):
     """A dossier's state was about to change without its audit event: a programming error."""
 
@@ -197,7 +202,7 @@ def _refuse_unaudited_state_change(session, _flush_context, _instances) -> None:
         if not inspect(dossier).attrs.state.history.has_changes():
             continue
         audited = any(isinstance(item, AuditEvent) and item.dossier_id == dossier.id
-                      and item.action == "dossier.transition" for item in session.new)
+                      and item.action in STATE_CHANGES for item in session.new)
         if not audited:
             raise UnauditedStateChange(
                 f"dossier {dossier.reference}: state changed without its audit event")

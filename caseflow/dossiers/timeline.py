@@ -7,6 +7,7 @@ from caseflow.audit import timeline
 CHANGES = "dossiers/_timeline_changes.html"
 TRANSITION = "dossiers/_timeline_transition.html"
 INTERVENTION = "dossiers/_timeline_intervention.html"
+MIGRATION = "dossiers/_timeline_migration.html"
 
 FIELD_LABELS = {
     "title": _l("Titre"),
@@ -50,6 +51,8 @@ def init_app(app) -> None:
                             "intervention.edited": _l("Intervention corrigée")}, CHANGES)
     timeline.register(app, {"dossier.transition": _l("Changement d'étape")}, TRANSITION,
                       milestone=True)
+    timeline.register(app, {"dossier.migrated": _l("Dossier passé à une nouvelle version du "
+                                                  "parcours")}, MIGRATION, milestone=True)
     timeline.register(app, {"intervention.added": _l("Intervention consignée"),
                             "intervention.removed": _l("Intervention retirée")}, INTERVENTION)
     app.add_template_global(field_label, "field_label")
