@@ -1,7 +1,7 @@
 """desk: saved filters, audit checks, one-time password links, follow-up notes, digest opt-out
 
 Revision ID: desk0001
-Revises: a9report0001
+Revises: versions0001
 Create Date: 2026-12-01 23:15:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'desk0001'
-down_revision = 'a9report0001'
+down_revision = 'versions0001'
 branch_labels = None
 depends_on = None
 
