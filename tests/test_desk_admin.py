@@ -84,7 +84,7 @@ def test_a_new_accounts_one_time_link_works_once(app, db, coordinator_client):
     assert done.status_code == 303
     assert newcomer.get(path).status_code == 404  # used: it works once
     assert "n'est plus valide" in page_text(newcomer.get(path))
-    assert login(newcomer, "nouvelle@pole.test", "une phrase assez longue").status_code == 302
+    assert login(newcomer, "nouvelle@pole.test", "une phrase assez longue").status_code == 303
     assert "Nouvelle Conseillère" in page_text(newcomer.get("/"))
     user = db.session.scalar(select(User).where(User.email == "nouvelle@pole.test"))
     actions = set(db.session.scalars(select(AuditEvent.action).where(
