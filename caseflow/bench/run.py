@@ -151,6 +151,11 @@ def _scenarios(facts: dict) -> list[Scenario]:
                  lambda n: "/audit"),
         Scenario("audit log: deep page", "coordinator", lambda n: facts["deep_audit_path"],
                  lambda n: f"/audit?before={deep}"),
+        Scenario("audit log: one action", "coordinator",
+                 lambda n: "/audit/?action=dossier.transition", lambda n: "/audit"),
+        # The floor has no dashboard: its nearest page is the whole caseload's first page.
+        Scenario("hub dashboard", "coordinator", lambda n: "/desk/dashboard",
+                 lambda n: "/caseload/all"),
         Scenario("annual report", "coordinator",
                  lambda n: f"/rapports/?period={start.year}-{end.year}",
                  lambda n: f"/report/{start}/{end}"),
@@ -217,12 +222,12 @@ def _facts(app, people, quick: bool) -> dict:
         today = date.today()
         start_year = today.year if today.month >= 4 else today.year - 1
         titles = list(db.session.scalars(select(Dossier.title).order_by(Dossier.id).limit(200)))
-    deep_page = max(1, int(top * 0.5) // 50)
     return {
         "advisor_id": advisor.id, "organisation_id": partner.organisation_id,
         "territory": territory.code, "territory_id": territory.id, "state": "follow_up",
         "dossiers_of_advisor": mine, "search_words": sorted({t.split()[0] for t in titles}),
-        "deep_seq": top // 2, "deep_audit_path": f"/audit/?page={deep_page}",
+        # The audit viewer pages by sequence (keyset): the deep page starts half-way down.
+        "deep_seq": top // 2, "deep_audit_path": f"/audit/?before={max(top // 2, 1)}",
         "fiscal_year": (date(start_year - 1, 4, 1), date(start_year, 3, 31)),
         "reception_pool": reception[:half], "floor_reception_pool": reception[half:],
     }
