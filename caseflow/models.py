@@ -9,8 +9,10 @@ from caseflow.activities.models import (
     activity_territory,
 )
 from caseflow.audit.models import AuditEvent, AuditHead
-from caseflow.auth.models import LoginAttempt, User
+from caseflow.auth.models import LoginAttempt, PasswordLink, User
+from caseflow.desk.models import AuditCheck, SavedFilter
 from caseflow.documents.models import Attachment, DocumentKind, DossierDocument
+from caseflow.documents.storage import StoredChunk
 from caseflow.dossiers.models import (
     Counter,
     Dossier,
@@ -42,10 +44,11 @@ __all__ = [
     "activity_territory", "Enterprise", "enterprise_dossier",
     "PublishedReport",
     "Referral", "ReferralNote",
-    "Attachment", "DocumentKind", "DossierDocument", "FinancingLine",
+    "Attachment", "DocumentKind", "DossierDocument", "StoredChunk", "FinancingLine",
     "AuditEvent", "AuditHead", "Counter", "Dossier", "DossierObjective", "Intervention",
     "PromoterContact", "intervention_subject",
     "REFERENCE_LISTS", "Fund", "LegalForm", "LoginAttempt", "Organisation", "Origin",
     "PromoterGender", "Sector", "Stage", "Subject", "Territory", "User",
     "Notification", "OutgoingEmail",
+    "AuditCheck", "PasswordLink", "SavedFilter",
 ]

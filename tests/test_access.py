@@ -6,7 +6,8 @@ from werkzeug.routing import Rule
 from caseflow.auth.access import PUBLIC, access_of
 from tests.builders import csrf_token
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "bootstrap.static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "auth.set_password", "static",
+                    "bootstrap.static"}
 
 
 def _url(rule: Rule) -> str:
