@@ -1,7 +1,7 @@
 """activities, projects, bodies, enterprise directory; funds' funder kind, lines' stage
 
 Revision ID: activities0001
-Revises: a9report0001
+Revises: desk0001
 Create Date: 2026-12-01 23:08:03.971084
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'activities0001'
-down_revision = 'a9report0001'
+down_revision = 'desk0001'
 branch_labels = None
 depends_on = None
 
