@@ -34,6 +34,7 @@ POLICY = {
     "partners.note": "see",
     "partners.financing_decision": "see",
     "dossiers.edit": "staff",
+    "dossiers.follow_up": "staff",
     "dossiers.transition": "staff",
     "dossiers.new_intervention": "staff",
     "dossiers.edit_intervention": "staff",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.database import UTCDateTime
@@ -13,6 +13,12 @@ class AuditEvent(db.Model):
     """One change, as it was recorded in the same transaction as the change itself."""
 
     __tablename__ = "audit_event"
+    # The audit viewer filters by action, organisation and date, newest first (keyset on seq).
+    __table_args__ = (
+        Index("ix_audit_event_action_seq", "action", "seq"),
+        Index("ix_audit_event_occurred_at", "occurred_at"),
+        Index("ix_audit_event_actor_organisation_id", "actor_organisation_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)
