@@ -35,7 +35,8 @@ from tests.builders import (
 
 BIG = "x" * 100_000  # 100 kB of text
 NUL = "du texte\x00avec un octet nul"
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+# Two days ahead, so a run that crosses midnight still tries a date in the future.
+IN_TWO_DAYS = (date.today() + timedelta(days=2)).isoformat()
 
 REQUIRED = "Ce champ est obligatoire."
 NOT_A_CHOICE = "N'est pas un choix valide."
@@ -268,7 +269,7 @@ DOSSIER_CASES = {
     "dates-and-numbers": [
         case("February 30", {"opened_on": "2026-02-30"}, NOT_A_DATE),
         case("other date format", {"opened_on": "15/01/2025"}, NOT_A_DATE),
-        case("future date", {"opened_on": TOMORROW},
+        case("future date", {"opened_on": IN_TWO_DAYS},
              "La date d'ouverture ne peut pas être dans le futur."),
         case("negative women", {"women_count": "-1"}, "Entrez un nombre entre 0 et 999."),
         case("too many men", {"men_count": "1000"}, "Entrez un nombre entre 0 et 999."),
@@ -407,7 +408,7 @@ INTERVENTION_CASES = {
     "date-kind-subjects": [
         case("date empty", {"occurred_on": ""}, "Entrez une date valide (AAAA-MM-JJ)."),
         case("February 30", {"occurred_on": "2026-02-30"}, NOT_A_DATE),
-        case("future date", {"occurred_on": TOMORROW},
+        case("future date", {"occurred_on": IN_TWO_DAYS},
              "La date d'une intervention ne peut pas être dans le futur."),
         case("kind empty", {"kind": ""}, REQUIRED),
         case("kind unknown", {"kind": "visite"}, NOT_A_CHOICE),
