@@ -1,6 +1,6 @@
 """Every mapped model, imported in one place so the metadata and migrations see them all."""
 
-from caseflow.audit.models import AuditEvent, AuditHead
+from caseflow.audit.models import AuditEvent, AuditHead, AuditPersonal
 from caseflow.auth.models import LoginAttempt, User
 from caseflow.documents.models import Attachment, DocumentKind, DossierDocument
 from caseflow.dossiers.models import (
@@ -13,6 +13,14 @@ from caseflow.dossiers.models import (
 )
 from caseflow.financing.models import FinancingLine
 from caseflow.notifications.models import Notification, OutgoingEmail
+from caseflow.privacy.models import (
+    AccessRequest,
+    AnonymisedDossier,
+    ConfidentialityIncident,
+    Consent,
+    PrivacySetting,
+    RetentionRule,
+)
 from caseflow.reference.models import (
     REFERENCE_LISTS,
     Fund,
@@ -37,4 +45,6 @@ __all__ = [
     "REFERENCE_LISTS", "Fund", "LegalForm", "LoginAttempt", "Organisation", "Origin",
     "PromoterGender", "Sector", "Stage", "Subject", "Territory", "User",
     "Notification", "OutgoingEmail",
+    "AuditPersonal", "AccessRequest", "AnonymisedDossier", "ConfidentialityIncident", "Consent",
+    "PrivacySetting", "RetentionRule",
 ]

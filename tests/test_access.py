@@ -6,7 +6,8 @@ from werkzeug.routing import Rule
 from caseflow.auth.access import PUBLIC, access_of
 from tests.builders import csrf_token
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "bootstrap.static"}
+# The privacy page names the person in charge for anyone (Law 25), logged in or not.
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "bootstrap.static", "privacy.policy"}
 
 
 def _url(rule: Rule) -> str:

@@ -110,3 +110,16 @@ def path_of(folder: Path, stored_name: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{32}", stored_name):
         raise ValueError("not a stored file name")
     return folder / stored_name[:2] / stored_name
+
+
+def destroy(folder: Path, stored_name: str) -> bool:
+    """Delete a stored file from disk for good; return whether it was there."""
+    try:
+        path = path_of(folder, stored_name)
+    except ValueError:
+        return False
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True

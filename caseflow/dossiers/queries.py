@@ -10,6 +10,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from caseflow.audit.models import AuditEvent
+from caseflow.audit.personal import reveal
 from caseflow.audit.timeline import action_label
 from caseflow.auth.models import STAFF, User
 from caseflow.dossiers.models import Dossier, PromoterContact
@@ -77,13 +78,15 @@ def caseload(filters: CaseloadFilters, user: User, per_page: int, today: date | 
 
 
 def timeline(dossier: Dossier) -> list[tuple[AuditEvent, str | None]]:
-    """Return the dossier's audit events, newest first, with the actor's name."""
+    """Return the dossier's audit events, newest first, with the actor's name; personal
+    values sealed out of the log are read back (or shown erased after retention)."""
     rows = db.session.execute(
         select(AuditEvent, User.full_name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .where(AuditEvent.dossier_id == dossier.id)
-        .order_by(AuditEvent.seq.desc()))
-    return [(event, name) for event, name in rows]
+        .order_by(AuditEvent.seq.desc())).all()
+    shown = reveal(event for event, _name in rows)
+    return [(event, name) for event, (_event, name) in zip(shown, rows, strict=True)]
 
 
 def changes_meanwhile(conflict, limit: int = 3) -> list[str]:
