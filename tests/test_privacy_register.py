@@ -13,7 +13,7 @@ from sqlalchemy import select
 from caseflow.audit.models import AuditEvent
 from caseflow.dossiers.models import Dossier, PromoterContact
 from caseflow.privacy.models import AccessRequest, ConfidentialityIncident
-from tests.builders import csrf_token, login, page_text
+from tests.builders import csrf_token, page_text
 
 
 @pytest.fixture

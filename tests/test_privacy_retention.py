@@ -20,9 +20,9 @@ from caseflow.extensions import db as database
 from caseflow.financing.services import FinancingFields, add_line
 from caseflow.privacy.models import AnonymisedDossier
 from caseflow.reference.models import Fund
+from caseflow.referrals.services import add_note
 from caseflow.reports.figures import compute
 from caseflow.reports.periods import fiscal_year
-from caseflow.referrals.services import add_note
 from tests.builders import (
     add_intervention,
     dossier_fields,

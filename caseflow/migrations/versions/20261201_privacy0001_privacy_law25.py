@@ -123,10 +123,12 @@ def upgrade():
         batch_op.create_check_constraint(
             op.f('ck_outgoing_email_status'), "status IN ('pending', 'sent', 'failed', 'held')")
 
-    op.execute("""
+    day = "CAST(sent_at AS DATE)" if op.get_bind().dialect.name == "postgresql" \
+        else "date(sent_at)"
+    op.execute(f"""
         INSERT INTO consent (dossier_id, purpose, organisation_id, status, starts_on, method,
                              recorded_by_id, recorded_at)
-        SELECT dossier_id, 'share_contacts', organisation_id, 'active', CAST(sent_at AS DATE),
+        SELECT dossier_id, 'share_contacts', organisation_id, 'active', {day},
                'migrated', sent_by_id, sent_at
         FROM referral WHERE consent_to_share AND state IN ('sent', 'acknowledged', 'accepted',
                                                             'completed')
