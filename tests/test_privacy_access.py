@@ -117,6 +117,12 @@ def test_recording_a_consent_from_the_dossier_page(db, advisor, advisor_client, 
     assert (consent.purpose, consent.organisation.code, consent.method, consent.status,
             consent.recorded_by_id) == ("share_documents", "mrc-becancour", "written",
                                         "active", advisor.id)
+    again = advisor_client.post(f"/dossiers/{dossier.id}/consentements",
+                                data={**form, "organisation": "mrc-becancour",
+                                      "version": db.session.get(type(dossier),
+                                                                dossier.id).version})
+    assert again.status_code == 400 and "déjà consigné et en vigueur" in page_text(again)
+    assert len(db.session.scalars(select(Consent)).all()) == 1
     page = page_text(advisor_client.get(f"/dossiers/{dossier.id}"))
     assert "Transmettre les documents et fichiers à une organisation" in page
     assert "Par écrit (formulaire signé)" in page

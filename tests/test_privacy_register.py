@@ -149,12 +149,13 @@ def test_the_privacy_page_names_the_person_in_charge_for_anyone(app, db, client,
     response = coordinator_client.post("/confidentialite/reglages", data={
         "csrf_token": token, "officer_name": "Josée Gagnon", "officer_title": "Directrice",
         "officer_email": "vie-privee@pole-es.exemple", "officer_phone": "819 555-0000",
-        "policy_fr": "Nous protégeons vos renseignements.\n\nDeuxième paragraphe.",
+        "policy_fr": "Nous protégeons vos renseignements.\r\n\r\nDeuxième paragraphe.",
         "policy_en": "We protect your information.", "removed_files_days": "30"})
     assert response.status_code == 303
     page = page_text(client.get("/confidentialite"))
     assert "Josée Gagnon" in page and "vie-privee@pole-es.exemple" in page
     assert "Nous protégeons vos renseignements." in page
+    assert "<p>Deuxième paragraphe.</p>" in page  # paragraphs typed in the text box
     english = app.test_client()
     token = csrf_token(english, "/login")
     english.post("/language", data={"csrf_token": token, "locale": "en", "next": "/"})

@@ -200,8 +200,12 @@ def test_the_coordinator_anonymises_from_the_retention_page(app, db, hub, coordi
     assert advisor_client.get("/confidentialite/conservation").status_code == 403
     from tests.builders import csrf_token
     token = csrf_token(coordinator_client, "/confidentialite/conservation")
+    unconfirmed = coordinator_client.post("/confidentialite/conservation",
+                                          data={"csrf_token": token})
+    assert unconfirmed.status_code == 400 and "Cochez la case" in page_text(unconfirmed)
+    assert db.session.get(AnonymisedDossier, old.id) is None
     response = coordinator_client.post("/confidentialite/conservation",
-                                       data={"csrf_token": token})
+                                       data={"csrf_token": token, "confirm": "y"})
     assert response.status_code == 303
     assert db.session.get(AnonymisedDossier, old.id) is not None
     assert verify().ok

@@ -55,6 +55,10 @@ def record_consent(dossier: Dossier, actor: User, expected_version: int | None,
     starts_on = fields.starts_on or date.today()
     if fields.ends_on is not None and fields.ends_on < starts_on:
         raise DomainError(_("La fin de la période précède son début."), "ends_on")
+    organisation_id = fields.organisation.id if fields.purpose in WITH_ORGANISATION else None
+    if fields.ends_on is None and starts_on <= date.today() and in_force(
+            dossier.id, fields.purpose, organisation_id, exact=True):
+        raise DomainError(_("Ce consentement est déjà consigné et en vigueur."), "purpose")
     consent = Consent(dossier_id=dossier.id, purpose=fields.purpose,
                       organisation=fields.organisation
                       if fields.purpose in WITH_ORGANISATION else None,
@@ -110,14 +114,19 @@ def of_dossier(dossier: Dossier) -> list[Consent]:
 
 
 def in_force(dossier_id: int, purpose: str, organisation_id: int | None = None,
-             on: date | None = None) -> bool:
-    """Say whether a consent for a purpose (with that organisation) is in force on a day."""
+             on: date | None = None, exact: bool = False) -> bool:
+    """Say whether a consent for a purpose (with that organisation) is in force on a day;
+    `exact` asks for one without an end, with exactly that organisation (or none)."""
     on = on or date.today()
     query = select(Consent.id).where(
         Consent.dossier_id == dossier_id, Consent.purpose == purpose,
         Consent.status == "active", Consent.starts_on <= on,
         or_(Consent.ends_on.is_(None), Consent.ends_on >= on))
-    if organisation_id is not None:
+    if exact:
+        query = query.where(Consent.ends_on.is_(None), Consent.organisation_id.is_(None)
+                            if organisation_id is None
+                            else Consent.organisation_id == organisation_id)
+    elif organisation_id is not None:
         query = query.where(Consent.organisation_id == organisation_id)
     return db.session.scalar(query.limit(1)) is not None
 

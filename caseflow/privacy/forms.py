@@ -47,9 +47,11 @@ class SettingsForm(Form):
         DataRequired(REQUIRED), Email(_l("Adresse courriel invalide.")), Length(max=254)])
     officer_phone = StringField(_l("Téléphone"), validators=[Optional(), Length(max=40)])
     policy_fr = TextAreaField(_l("Politique de confidentialité (français)"),
-                              validators=[Optional(), Length(max=20000)])
+                              validators=[Optional(), Length(max=20000)],
+                              render_kw={"rows": 8})
     policy_en = TextAreaField(_l("Politique de confidentialité (anglais)"),
-                              validators=[Optional(), Length(max=20000)])
+                              validators=[Optional(), Length(max=20000)],
+                              render_kw={"rows": 8})
     removed_files_days = IntegerField(
         _l("Jours de conservation d'un fichier retiré d'une liste de documents"),
         validators=[InputRequired(REQUIRED), NumberRange(0, 3650)])
@@ -64,6 +66,13 @@ class RetentionRulesForm(Form):
 
 class ButtonForm(Form):
     submit = SubmitField(_l("Confirmer"))
+
+
+class RetentionApplyForm(Form):
+    confirm = BooleanField(_l("Je confirme : les renseignements personnels de ces dossiers et "
+                              "leurs fichiers seront détruits pour de bon."),
+                           validators=[DataRequired(_l("Cochez la case pour confirmer."))])
+    submit = SubmitField(_l("Anonymiser et détruire maintenant"))
 
 
 class AccessRequestForm(Form):

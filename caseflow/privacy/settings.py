@@ -38,8 +38,10 @@ def save(actor: User, new: dict[str, str]) -> dict:
         raise DomainError(_("Indiquez un nombre de jours entre 0 et 3650."),
                           "removed_files_days")
     before = values()
-    changed = {name: [before[name], str(value)] for name, value in new.items()
-               if before[name] != str(value)}
+    new = {name: str(value).replace("\r\n", "\n").replace("\r", "\n")
+           for name, value in new.items()}
+    changed = {name: [before[name], value] for name, value in new.items()
+               if before[name] != value}
     for name, (_old, value) in changed.items():
         setting = db.session.get(PrivacySetting, name)
         if setting is None:

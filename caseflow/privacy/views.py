@@ -22,6 +22,7 @@ from caseflow.privacy.forms import (
     ButtonForm,
     ConsentForm,
     IncidentForm,
+    RetentionApplyForm,
     SettingsForm,
     WithdrawConsentForm,
 )
@@ -86,18 +87,22 @@ def retention_rules():
 @allow("coordinator")
 def retention_page():
     """List the dossiers past their retention term and the removed files due (a dry run)."""
+    return _retention_page(RetentionApplyForm())
+
+
+def _retention_page(form, status=200):
     return render_template("privacy/retention.html", due=retention.due(),
                            removed_files=len(retention.removed_files_due()),
-                           form=ButtonForm())
+                           form=form), status
 
 
 @bp.route("/confidentialite/conservation", methods=["POST"])
 @allow("coordinator")
 def retention_apply():
     """Anonymise the dossiers past their term and destroy the removed files due."""
-    form = ButtonForm()
+    form = RetentionApplyForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _retention_page(form, 400)
     done = submit(form, lambda: retention.apply(upload_folder(), current_user))
     if done.saved:
         flash(_("Dossiers anonymisés : %(count)d; fichiers retirés détruits : %(files)d.",
