@@ -170,3 +170,25 @@ def test_the_privacy_page_names_the_person_in_charge_for_anyone(app, db, client,
         "removed_files_days": "30"})
     assert bad.status_code == 400
     assert "Josée Gagnon" in page_text(client.get("/confidentialite"))
+
+
+def test_a_groups_export_holds_its_earlier_values_from_the_audit_log(app, db, advisor,
+                                                                     coordinator_client):
+    import dataclasses
+
+    from caseflow.dossiers import services
+    from caseflow.dossiers.services import ContactFields
+    from tests.builders import dossier_fields, make_dossier
+
+    dossier = make_dossier(advisor, contacts=[ContactFields("Léa Roy", "lea@roy.exemple",
+                                                            "819 555-1234")])
+    services.update_dossier(dossier, advisor, dossier.version, dataclasses.replace(
+        dossier_fields(advisor=advisor), contacts=[ContactFields("Léa Roy", "lea@roy.exemple",
+                                                                 "819 555-9876")]))
+    db.session.commit()
+    assert _log_request(coordinator_client, kind="portability",
+                        dossier=dossier.reference).status_code == 303
+    request = db.session.scalar(select(AccessRequest))
+    archive = zipfile.ZipFile(io.BytesIO(_export(coordinator_client, request.id).data))
+    data = archive.read("donnees.json").decode()
+    assert "819 555-9876" in data and "819 555-1234" in data  # now, and as it was

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from caseflow.audit import personal
 from caseflow.audit.services import jsonable
 from caseflow.documents import files
 from caseflow.documents.models import Attachment
@@ -58,6 +59,9 @@ def _dossier_record(dossier: Dossier, email: str | None) -> dict:
                       "starts_on": c.starts_on, "ends_on": c.ends_on, "method": c.method,
                       "recorded_at": c.recorded_at, "withdrawn_at": c.withdrawn_at}
                      for c in of_dossier(dossier)],
+        # For a group, what the audit log keeps aside of its past values (earlier names,
+        # phones, notes); for one person these may name others, so they stay out.
+        "history": personal.values_of(dossier.id) if email is None else [],
         "files": [{"name": a.original_name, "type": a.content_type, "size": a.size,
                    "uploaded_at": a.uploaded_at, "path": f"fichiers/{dossier.reference}/"
                    f"{a.id}-{a.original_name}"}
@@ -99,7 +103,7 @@ def build(dossiers: list[Dossier], folder, email: str | None = None,
         archive.writestr("dossiers.csv", _csv([
             {key: value for key, value in record.items()
              if key not in ("contacts", "interventions", "referrals", "financing",
-                            "consents", "files")} for record in records]))
+                            "consents", "files", "history")} for record in records]))
         for table in ("contacts", "interventions", "referrals", "financing", "consents",
                       "files"):
             archive.writestr(f"{table}.csv", _csv([
