@@ -35,7 +35,7 @@ def upgrade():
     op.create_table('audit_personal',
     sa.Column('token', sa.String(length=40), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
-    sa.Column('value', sa.JSON(), nullable=True),
+    sa.Column('value', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('token', name=op.f('pk_audit_personal'))
     )
     with op.batch_alter_table('audit_personal', schema=None) as batch_op:
