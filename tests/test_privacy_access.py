@@ -204,7 +204,8 @@ def test_every_view_of_personal_information_by_a_partner_is_audited(
     partner_client.get(_file(dossier, attachment))
     views = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "dossier.viewed_by_partner").order_by(AuditEvent.seq)).all()
-    assert [(e.actor_id, e.dossier_id, e.entity_type, e.changes["seen"]) for e in views] == [
+    assert [(e.actor_id, e.changes["dossier"], e.entity_type, e.changes["seen"])
+            for e in views] == [
         (partner.id, dossier.id, "referral", ["contacts", "documents", "facts"]),
         (partner.id, dossier.id, "attachment", ["documents"])]
 

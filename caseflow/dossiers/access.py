@@ -93,10 +93,14 @@ def visible_dossier(dossier_id: int, user: User, *, lock: bool = False) -> Dossi
 
 def record_partner_view(user: User, dossier_id: int, seen: list[str],
                         entity_type: str = "dossier", entity_id: int | None = None) -> None:
-    """Audit that a partner was shown a dossier's personal information (what, through what)."""
+    """Audit that a partner was shown a dossier's personal information (what, through what).
+
+    The event names the dossier in its changes, not as its dossier: it belongs to the audit
+    log, not to the dossier's timeline, which every page view would otherwise flood.
+    """
     from caseflow.audit.services import record
 
     if is_partner(user):
         record("dossier.viewed_by_partner", entity_type,
                entity_id if entity_id is not None else dossier_id, actor=user,
-               dossier_id=dossier_id, changes={"seen": sorted(seen)})
+               changes={"dossier": dossier_id, "seen": sorted(seen)})

@@ -7,12 +7,12 @@ TIMELINE = {
     "consent.given": _l("Consentement consigné"),
     "consent.withdrawn": _l("Consentement retiré"),
     "dossier.anonymised": _l("Dossier anonymisé (délai de conservation échu)"),
-    "dossier.viewed_by_partner": _l("Renseignements consultés par le partenaire"),
     "attachment.destroyed": _l("Fichier retiré détruit (délai de conservation)"),
     "access_request.received": _l("Demande d'accès reçue"),
     "access_request.exported": _l("Renseignements transmis à la personne"),
 }
 LOG_ONLY = {
+    "dossier.viewed_by_partner": _l("Renseignements consultés par le partenaire"),
     "privacy.settings": _l("Réglages de confidentialité modifiés"),
     "privacy.retention_rules": _l("Délais de conservation modifiés"),
     "incident.recorded": _l("Incident de confidentialité inscrit au registre"),
