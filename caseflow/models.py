@@ -1,8 +1,10 @@
 """Every mapped model, imported in one place so the metadata and migrations see them all."""
 
 from caseflow.audit.models import AuditEvent, AuditHead, AuditPersonal
-from caseflow.auth.models import LoginAttempt, User
+from caseflow.auth.models import LoginAttempt, PasswordLink, User
+from caseflow.desk.models import AuditCheck, SavedFilter
 from caseflow.documents.models import Attachment, DocumentKind, DossierDocument
+from caseflow.documents.storage import StoredChunk
 from caseflow.dossiers.models import (
     Counter,
     Dossier,
@@ -39,12 +41,13 @@ from caseflow.reports.models import PublishedReport
 __all__ = [
     "PublishedReport",
     "Referral", "ReferralNote",
-    "Attachment", "DocumentKind", "DossierDocument", "FinancingLine",
+    "Attachment", "DocumentKind", "DossierDocument", "StoredChunk", "FinancingLine",
     "AuditEvent", "AuditHead", "Counter", "Dossier", "DossierObjective", "Intervention",
     "PromoterContact", "intervention_subject",
     "REFERENCE_LISTS", "Fund", "LegalForm", "LoginAttempt", "Organisation", "Origin",
     "PromoterGender", "Sector", "Stage", "Subject", "Territory", "User",
     "Notification", "OutgoingEmail",
+    "AuditCheck", "PasswordLink", "SavedFilter",
     "AuditPersonal", "AccessRequest", "AnonymisedDossier", "ConfidentialityIncident", "Consent",
     "PrivacySetting", "RetentionRule",
 ]

@@ -35,6 +35,9 @@ KINDS: dict[str, Kind] = {
     "referral.withdrawn": Kind(
         _l("Référencement retiré par le Pôle : %(reference)s — %(title)s"),
         _l("Motif : %(reason)s")),
+    "dossier.reassigned": Kind(
+        _l("Dossier qui vous est confié : %(reference)s — %(title)s"),
+        _l("Motif : %(reason)s")),
     "referral.note": Kind(
         _l("Note de %(organisation)s : %(reference)s — %(title)s"),
         _l("Note : %(note)s")),

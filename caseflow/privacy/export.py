@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from caseflow.audit import personal
 from caseflow.audit.services import jsonable
-from caseflow.documents import files
+from caseflow.documents import storage
 from caseflow.documents.models import Attachment
 from caseflow.dossiers.models import Dossier, PromoterContact
 from caseflow.extensions import db
@@ -112,12 +112,12 @@ def build(dossiers: list[Dossier], folder, email: str | None = None,
         for dossier in dossiers:
             for attachment in _attachments(dossier):
                 try:
-                    path = files.path_of(folder, attachment.stored_name)
-                except ValueError:
+                    with storage.open_file(attachment.stored_name) as stream:
+                        content = stream.read()
+                except storage.MissingFile:
                     continue
-                if path.is_file():
-                    archive.write(path, f"fichiers/{dossier.reference}/{attachment.id}-"
-                                        f"{attachment.original_name}")
+                archive.writestr(f"fichiers/{dossier.reference}/{attachment.id}-"
+                                 f"{attachment.original_name}", content)
     return buffer.getvalue()
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete, or_, select
 from caseflow.audit import personal
 from caseflow.audit.services import record
 from caseflow.database import utcnow
-from caseflow.documents import files
+from caseflow.documents import storage
 from caseflow.documents.models import Attachment
 from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.workflows import definition
@@ -83,7 +83,8 @@ def removed_files_due(now: datetime | None = None) -> list[Attachment]:
 
 
 def _erase_attachment(attachment: Attachment, folder) -> None:
-    files.destroy(folder, attachment.stored_name)
+    # Through the documents slice's storage: the file goes from disk and from the database.
+    storage.delete_file(attachment.stored_name)
     db.session.delete(attachment)
 
 
