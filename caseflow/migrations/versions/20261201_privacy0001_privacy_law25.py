@@ -2,7 +2,7 @@
 personal values sealed out of the audit chain
 
 Revision ID: privacy0001
-Revises: a9report0001
+Revises: desk0001
 Create Date: 2026-12-01 23:00:00
 
 Existing audit events about a dossier get their personal values sealed (a token in the event,
@@ -21,7 +21,7 @@ from flask import current_app
 
 
 revision = 'privacy0001'
-down_revision = 'a9report0001'
+down_revision = 'desk0001'
 branch_labels = None
 depends_on = None
 
