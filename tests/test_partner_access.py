@@ -46,6 +46,7 @@ POLICY = {
     "financing.remove": "staff",
     "referrals.new": "staff",
     "referrals.withdraw": "staff",
+    "dossiers.follow_up": "staff",
     "privacy.give_consent": "staff",
     "privacy.withdraw_consent": "staff",
 }
