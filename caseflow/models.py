@@ -8,7 +8,7 @@ from caseflow.activities.models import (
     activity_organisation,
     activity_territory,
 )
-from caseflow.audit.models import AuditEvent, AuditHead
+from caseflow.audit.models import AuditEvent, AuditHead, AuditPersonal
 from caseflow.auth.models import LoginAttempt, PasswordLink, User
 from caseflow.desk.models import AuditCheck, SavedFilter
 from caseflow.documents.models import Attachment, DocumentKind, DossierDocument
@@ -24,6 +24,14 @@ from caseflow.dossiers.models import (
 from caseflow.enterprises.models import Enterprise, enterprise_dossier
 from caseflow.financing.models import FinancingLine
 from caseflow.notifications.models import Notification, OutgoingEmail
+from caseflow.privacy.models import (
+    AccessRequest,
+    AnonymisedDossier,
+    ConfidentialityIncident,
+    Consent,
+    PrivacySetting,
+    RetentionRule,
+)
 from caseflow.reference.models import (
     REFERENCE_LISTS,
     Fund,
@@ -51,4 +59,6 @@ __all__ = [
     "PromoterGender", "Sector", "Stage", "Subject", "Territory", "User",
     "Notification", "OutgoingEmail",
     "AuditCheck", "PasswordLink", "SavedFilter",
+    "AuditPersonal", "AccessRequest", "AnonymisedDossier", "ConfidentialityIncident", "Consent",
+    "PrivacySetting", "RetentionRule",
 ]

@@ -179,3 +179,16 @@ def plain_text(response) -> str:
 
     words = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
     return re.sub(r"\s+", " ", html.unescape(words)).replace(" :", " :")
+
+
+def give_consent(dossier, actor, purpose: str = "share_contacts",
+                 organisation_code: str | None = "mrc-becancour", method: str = "written",
+                 **dates):
+    """Record a promoter group's consent for a purpose (with an organisation)."""
+    from caseflow.privacy.consents import ConsentFields, record_consent
+
+    consent = record_consent(dossier, actor, dossier.version, ConsentFields(
+        purpose, organisation(organisation_code) if organisation_code else None, method,
+        **dates))
+    db.session.commit()
+    return consent

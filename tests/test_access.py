@@ -6,8 +6,9 @@ from werkzeug.routing import Rule
 from caseflow.auth.access import PUBLIC, access_of
 from tests.builders import csrf_token
 
+# The privacy page names the person in charge for anyone (Law 25), logged in or not.
 PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "auth.set_password", "static",
-                    "bootstrap.static"}
+                    "bootstrap.static", "privacy.policy"}
 
 
 def _url(rule: Rule) -> str:

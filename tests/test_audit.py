@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from caseflow.audit.models import AuditEvent
+from caseflow.audit.personal import reveal
 from caseflow.dossiers import services
 from tests.builders import add_intervention, make_dossier, page_text
 
@@ -55,7 +56,9 @@ def test_every_event_carries_actor_time_and_request(db, history, advisor):
     assert all(e.actor_id == advisor.id and e.actor_role == "advisor" for e in events)
     assert all(e.occurred_at.tzinfo is not None and e.request_id for e in events)
     assert events[-1].changes["state"] == ["reception", "constitution"]
-    assert events[-1].reason == "Charte à rédiger"
+    # The comment is the advisor's own words: sealed out of the chain, read back beside it.
+    assert events[-1].reason.startswith("pi:") and "Charte" not in events[-1].reason
+    assert reveal([events[-1]])[0].reason == "Charte à rédiger"
 
 
 def test_the_database_refuses_updates_and_deletes(db, history):

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from caseflow.audit.models import AuditEvent
+from caseflow.audit.personal import reveal
 from caseflow.documents.models import DossierDocument
 from caseflow.dossiers.models import Dossier, Intervention
 from caseflow.financing.models import FinancingLine
@@ -232,8 +233,9 @@ def saved_title(db, dossier_id, intervention_id):
 
 
 def saved_step_and_comment(db, dossier_id, intervention_id):
-    comment = db.session.scalar(select(AuditEvent.reason).where(
+    event = db.session.scalar(select(AuditEvent).where(
         AuditEvent.dossier_id == dossier_id, AuditEvent.action == "dossier.transition"))
+    comment = reveal([event])[0].reason if event else None  # sealed out of the chain
     return db.session.get(Dossier, dossier_id).state, comment
 
 

@@ -210,14 +210,20 @@ def test_overdue_follow_ups_appear_for_the_advisor(advisor_client, db, advisor, 
     assert "Dossier suivi à temps" not in page and "Dossier d'un autre" not in page
 
 
-def test_without_smtp_sending_logs_the_message_and_marks_it_sent(db, advisor, caplog):
+def test_without_smtp_the_message_stays_in_the_outbox_not_in_the_log(
+        db, advisor, coordinator_client, advisor_client, caplog):
     _notify_advisor(advisor)
     caplog.set_level(logging.INFO, logger="caseflow")
-    assert send_pending() == (1, 0)
+    assert send_pending() == (0, 0)
     email = db.session.scalar(select(OutgoingEmail))
-    assert email.status == "sent" and email.sent_at is not None and email.attempts == 1
-    assert email.subject in caplog.text and advisor.email in caplog.text
-    assert send_pending() == (0, 0)  # nothing is sent twice
+    assert email.status == "held" and email.sent_at is None and email.attempts == 1
+    assert email.subject not in caplog.text and advisor.email not in caplog.text
+    assert email.body not in caplog.text
+    assert send_pending() == (0, 0)  # nothing is tried twice
+    outbox = page_text(coordinator_client.get("/admin/outbox"))
+    assert email.subject in outbox and advisor.email in outbox
+    assert "aucun serveur de courriel" in outbox
+    assert advisor_client.get("/admin/outbox").status_code == 403
 
 
 def test_with_smtp_the_message_goes_through_starttls_and_login(app, db, advisor, monkeypatch):
@@ -288,9 +294,10 @@ def test_the_cli_sends_due_e_mails_and_prints_counts(runner, db, advisor):
     _notify_advisor(advisor)
     result = runner.invoke(args=["notifications", "send"])
     assert result.exit_code == 0, result.output
-    assert "E-mails sent: 1, failed: 0; still pending: 0, given up: 0." in result.output
+    assert ("E-mails sent: 0, failed: 0; still pending: 0, given up: 0; held in the outbox "
+            "(no mail server): 1.") in result.output
     db.session.expire_all()
-    assert db.session.scalar(select(OutgoingEmail.status)) == "sent"
+    assert db.session.scalar(select(OutgoingEmail.status)) == "held"
 
 
 def test_a_request_that_queued_e_mails_sends_them_in_a_thread_afterwards(app, db, advisor,
@@ -316,4 +323,5 @@ def test_a_request_that_queued_e_mails_sends_them_in_a_thread_afterwards(app, db
     [thread] = threads
     thread.join(timeout=30)
     db.session.expire_all()
-    assert set(db.session.scalars(select(OutgoingEmail.status))) == {"sent"}
+    # No mail server in tests: the thread ran and kept them in the outbox.
+    assert set(db.session.scalars(select(OutgoingEmail.status))) == {"held"}

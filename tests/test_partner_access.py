@@ -13,6 +13,7 @@ from caseflow.referrals.services import act
 from tests.builders import (
     add_intervention,
     csrf_token,
+    give_consent,
     login,
     make_dossier,
     make_user,
@@ -46,6 +47,9 @@ POLICY = {
     "financing.remove": "staff",
     "referrals.new": "staff",
     "referrals.withdraw": "staff",
+    "dossiers.follow_up": "staff",
+    "privacy.give_consent": "staff",
+    "privacy.withdraw_consent": "staff",
 }
 
 
@@ -114,6 +118,9 @@ def world(app, db, advisor, partner):
         built = World(db, advisor)
     referral = built.dossiers["A"]["referral"]
     act(referral, partner, "accept", referral.version)  # so its financing page opens too
+    for name, code in (("A", "mrc-becancour"), ("B", "mrc-drummond")):
+        # Each group consented to its files reaching the organisation it was referred to.
+        give_consent(built.dossiers[name]["dossier"], advisor, "share_documents", code)
     db.session.commit()
     return built
 

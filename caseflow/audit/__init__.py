@@ -3,8 +3,9 @@
 
 def init_app(app) -> None:
     """Start the timeline registry and register the `audit` commands."""
-    from caseflow.audit import timeline
+    from caseflow.audit import personal, timeline
     from caseflow.audit.cli import audit
 
+    personal.init_app(app)
     timeline.init_app(app)
     app.cli.add_command(audit)

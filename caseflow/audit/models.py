@@ -53,3 +53,17 @@ class AuditHead(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditPersonal(db.Model):
+    """A personal value an audit event names by a sealed token instead of holding it.
+
+    The chain hashes the token, never the value: retention deletes these rows for a dossier
+    and every event stays exactly as it was hashed.
+    """
+
+    __tablename__ = "audit_personal"
+
+    token: Mapped[str] = mapped_column(String(40), primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(Integer, index=True)
+    value: Mapped[object] = mapped_column(JSON)

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from caseflow.audit import checkpoint
 from caseflow.audit.models import AuditEvent, AuditHead
+from caseflow.audit.personal import seal
 from caseflow.database import utcnow
 from caseflow.extensions import db
 
@@ -98,6 +99,7 @@ def record(action: str, entity_type: str, entity_id: int | None, *, actor=None,
     lets the dossier's integrity check see both in the same flush.
     """
     session = db.session
+    changes, reason, personal = seal(dossier_id, jsonable(changes or {}), reason)
     with session.no_autoflush:
         head = session.execute(
             update(AuditHead).where(AuditHead.id == 1)
@@ -120,13 +122,14 @@ def record(action: str, entity_type: str, entity_id: int | None, *, actor=None,
             entity_type=entity_type,
             entity_id=entity_id,
             dossier_id=dossier_id,
-            changes=jsonable(changes or {}),
+            changes=changes,
             reason=reason,
             request_id=_request_id(),
             previous_hash=previous_hash,
         )
         event.hash = chain_hash(_key(), previous_hash, event)
         session.add(event)
+        session.add_all(personal)
         session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=event.hash)
                         .execution_options(synchronize_session=False))
     checkpoint.remember(session, checkpoint_target(), seq, event.hash)

@@ -36,5 +36,5 @@ def dossier(dossier_id: int):
     """Show a dossier: its facts, the actions open now, each slice's part and the timeline."""
     found = visible_dossier(dossier_id, current_user)
     if current_user.role == "partner":  # a partner sees what the hub shares, through a referral
-        return render_referral(active_for(current_user, found.id)[-1])
+        return render_referral(active_for(current_user, found.id)[-1])  # open or accepted
     return render_dossier_page(found)

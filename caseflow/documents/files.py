@@ -135,3 +135,4 @@ def path_of(folder: Path, stored_name: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{32}", stored_name):
         raise ValueError("not a stored file name")
     return folder / stored_name[:2] / stored_name
+

@@ -21,7 +21,7 @@ from caseflow.boundary import page_status, submit
 from caseflow.documents import services, storage
 from caseflow.documents.forms import DocumentStatusForm, RemoveFileForm, UploadForm
 from caseflow.documents.models import Attachment, DocumentKind
-from caseflow.dossiers.access import STAFF, visible_dossier
+from caseflow.dossiers.access import STAFF, record_partner_view, shared_with, visible_dossier
 from caseflow.extensions import db
 
 bp = Blueprint("documents", __name__, url_prefix="/dossiers")
@@ -101,13 +101,17 @@ def _attachment_or_404(dossier_id: int, attachment_id: int) -> Attachment:
 @bp.route("/<int:dossier_id>/files/<int:attachment_id>")
 @allow(*EVERYONE)
 def download(dossier_id: int, attachment_id: int):
-    """Send a file as an attachment, after the same access check as its dossier."""
-    visible_dossier(dossier_id, current_user)
+    """Send a file as an attachment, after the same access check as its dossier; a partner
+    gets it only under a consent in force covering documents (else 404), and is audited."""
+    dossier = visible_dossier(dossier_id, current_user)
+    if "documents" not in shared_with(current_user, dossier):
+        abort(404)
     attachment = _attachment_or_404(dossier_id, attachment_id)
     try:
         stream = storage.open_file(attachment.stored_name)
     except storage.MissingFile:
         abort(404)
+    record_partner_view(current_user, dossier_id, ["documents"], "attachment", attachment.id)
     response = send_file(stream, mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.original_name, max_age=0)
     response.content_length = attachment.size

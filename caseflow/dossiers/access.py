@@ -13,11 +13,31 @@ from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 
 PARTNER_RULE = "caseflow.partner_visibility"
+PERSONAL_RULE = "caseflow.partner_personal_information"
+# The personal information of a dossier a partner may be given, by what it is.
+PERSONAL_DATA = frozenset({"contacts", "documents"})
 
 
 def init_app(app) -> None:
-    # Deny by default: until a slice shares dossiers with partners, a partner sees none.
+    # Deny by default: until a slice shares dossiers with partners, a partner sees none,
+    # and until a slice records consents, no partner gets a dossier's personal information.
     app.extensions[PARTNER_RULE] = lambda user: false()
+    app.extensions[PERSONAL_RULE] = lambda user, dossier: frozenset()
+
+
+def share_personal_information(app, rule: Callable[[User, Dossier], frozenset]) -> None:
+    """Set the rule saying which personal data of a dossier (of PERSONAL_DATA) a partner may
+    be given: the consents in force for their organisation."""
+    app.extensions[PERSONAL_RULE] = rule
+
+
+def shared_with(user: User, dossier: Dossier) -> frozenset:
+    """Return the personal data of a dossier the user may be given (staff: all of it)."""
+    if user.is_authenticated and user.role in STAFF:
+        return PERSONAL_DATA
+    if not is_partner(user) or user.organisation_id is None:
+        return frozenset()
+    return frozenset(current_app.extensions[PERSONAL_RULE](user, dossier)) & PERSONAL_DATA
 
 
 def share_with_partners(app, rule: Callable[[User], object]) -> None:
@@ -69,3 +89,18 @@ def visible_dossier(dossier_id: int, user: User, *, lock: bool = False) -> Dossi
     if allowed is None:
         abort(404)
     return db.session.get(Dossier, dossier_id)
+
+
+def record_partner_view(user: User, dossier_id: int, seen: list[str],
+                        entity_type: str = "dossier", entity_id: int | None = None) -> None:
+    """Audit that a partner was shown a dossier's personal information (what, through what).
+
+    The event names the dossier in its changes, not as its dossier: it belongs to the audit
+    log, not to the dossier's timeline, which every page view would otherwise flood.
+    """
+    from caseflow.audit.services import record
+
+    if is_partner(user):
+        record("dossier.viewed_by_partner", entity_type,
+               entity_id if entity_id is not None else dossier_id, actor=user,
+               changes={"dossier": dossier_id, "seen": sorted(seen)})

@@ -11,6 +11,7 @@ from sqlalchemy import exists, false, or_, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from caseflow.audit.models import AuditEvent
+from caseflow.audit.personal import reveal
 from caseflow.audit.timeline import action_label
 from caseflow.auth.models import STAFF, User
 from caseflow.database import utcnow
@@ -130,16 +131,18 @@ def caseload(filters: CaseloadFilters, user: User, per_page: int, today: date | 
 
 
 def timeline(dossier: Dossier) -> list[tuple[AuditEvent, str | None]]:
-    """Return the dossier's audit events, newest first, with the actor's name."""
+    """Return the dossier's audit events, newest first, with the actor's name; personal
+    values sealed out of the log are read back (or shown erased after retention)."""
     rows = db.session.execute(
         select(AuditEvent, User.full_name, Organisation.name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .where(AuditEvent.dossier_id == dossier.id)
-        .order_by(AuditEvent.seq.desc()))
+        .order_by(AuditEvent.seq.desc())).all()
+    shown = reveal(event for event, _name, _organisation in rows)
     # A person acting for an organisation is named with it: five MRC accounts may share a name.
     return [(event, f"{name} ({organisation})" if name and organisation else name)
-            for event, name, organisation in rows]
+            for event, (_event, name, organisation) in zip(shown, rows, strict=True)]
 
 
 def changes_meanwhile(conflict, limit: int = 3) -> list[str]:

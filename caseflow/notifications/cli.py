@@ -43,4 +43,6 @@ def send(limit: int) -> None:
     db.session.commit()
     click.echo(f"E-mails sent: {sent}, failed: {failed}; "
                f"still pending: {counts.get('pending', 0)}, "
-               f"given up: {counts.get('failed', 0)}.")
+               f"given up: {counts.get('failed', 0)}"
+               + (f"; held in the outbox (no mail server): {counts['held']}"
+                  if counts.get("held") else "") + ".")

@@ -10,7 +10,8 @@ from caseflow.database import UTCDateTime, utcnow
 from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 
-EMAIL_STATUSES = ("pending", "sent", "failed")
+# "held": no mail server is configured; the e-mail stays in the outbox for the coordinator.
+EMAIL_STATUSES = ("pending", "sent", "failed", "held")
 
 
 class Notification(db.Model):

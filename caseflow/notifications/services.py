@@ -147,9 +147,9 @@ def mark_all_read(user: User, now: datetime | None = None) -> int:
 
 
 def outbox(limit: int = 500) -> list[OutgoingEmail]:
-    """Return the e-mails still pending or given up on, failed ones first."""
+    """Return the e-mails still pending, given up on, or held for want of a mail server."""
     return db.session.scalars(
-        select(OutgoingEmail).where(OutgoingEmail.status.in_(("pending", "failed")))
+        select(OutgoingEmail).where(OutgoingEmail.status.in_(("pending", "failed", "held")))
         .order_by(OutgoingEmail.status, OutgoingEmail.created_at.desc(),
                   OutgoingEmail.id.desc()).limit(limit)).all()
 
@@ -179,6 +179,9 @@ def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, in
         email = db.session.get(OutgoingEmail, email_id)
         try:
             _deliver(email)
+        except HeldInOutbox:
+            email.status, email.last_error = "held", None
+            email.attempts += 1
         except Exception as error:  # noqa: BLE001 (any failure is recorded and retried)
             _record_failure(email, error, now)
             failed += 1
@@ -188,6 +191,10 @@ def send_pending(now: datetime | None = None, limit: int = 100) -> tuple[int, in
             sent += 1
         db.session.commit()
     return sent, failed
+
+
+class HeldInOutbox(Exception):
+    """No mail server is configured: the e-mail stays in the outbox, unsent."""
 
 
 def _claim(email_id: int, now: datetime) -> bool:
@@ -209,8 +216,8 @@ def _record_failure(email: OutgoingEmail, error: Exception, now: datetime) -> No
         email.status = "failed"
     else:
         email.next_attempt_at = now + RETRY_DELAYS[min(email.attempts, len(RETRY_DELAYS)) - 1]
-    current_app.logger.warning("outbox: e-mail %s to %s failed (attempt %s): %s", email.id,
-                               email.to_address, email.attempts, email.last_error)
+    current_app.logger.warning("outbox: e-mail %s failed (attempt %s): %s", email.id,
+                               email.attempts, email.last_error)
 
 
 def _error_text(error: Exception) -> str:
@@ -233,10 +240,11 @@ def _deliver(email: OutgoingEmail) -> None:
     config = current_app.config
     host = config.get("SMTP_HOST")
     if not host:
-        current_app.logger.info("outbox: no SMTP server configured; e-mail %s logged, not "
-                                "sent.\nTo: %s\nSubject: %s\n\n%s", email.id,
-                                email.to_address, email.subject, email.body)
-        return
+        # Names, titles and reasons stay out of the log: the coordinator reads the e-mail in
+        # the outbox page.
+        current_app.logger.info("outbox: no SMTP server configured; e-mail %s held in the "
+                                "outbox.", email.id)
+        raise HeldInOutbox
     sender = str(config.get("SMTP_FROM") or config.get("SMTP_USER") or "caseflow@localhost")
     message = EmailMessage()
     message["From"] = sender

@@ -26,8 +26,9 @@ class State:
     label: str
     badge: str  # CSS class of the state's badge
     open: bool  # the organisation still has the referral in hand; the hub may withdraw it
-    partner_sees: bool  # the organisation still sees the referral and its dossier
+    partner_sees: bool  # the organisation still sees its referral record (notes, decisions)
     financing: bool = False  # the organisation may record a financing decision through it
+    dossier_shown: bool = False  # the organisation sees the dossier's facts and people
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,15 @@ def _by_code(*items) -> dict:
 INITIAL = "sent"
 
 STATES: dict[str, State] = _by_code(
-    State("sent", _l("Envoyé"), "text-bg-primary", open=True, partner_sees=True),
-    State("acknowledged", _l("Reçu"), "text-bg-info", open=True, partner_sees=True),
+    State("sent", _l("Envoyé"), "text-bg-primary", open=True, partner_sees=True,
+          dossier_shown=True),
+    State("acknowledged", _l("Reçu"), "text-bg-info", open=True, partner_sees=True,
+          dossier_shown=True),
     State("accepted", _l("Accepté"), "text-bg-success", open=True, partner_sees=True,
-          financing=True),
-    State("returned", _l("Retourné"), "text-bg-warning", open=False, partner_sees=True),
+          financing=True, dossier_shown=True),
+    # Access ends (Law 25): a returned referral is no longer the partner's business at all;
+    # a completed one leaves them their own record of it, not the dossier's people.
+    State("returned", _l("Retourné"), "text-bg-warning", open=False, partner_sees=False),
     State("completed", _l("Terminé"), "text-bg-secondary", open=False, partner_sees=True,
           financing=True),
     State("withdrawn", _l("Retiré par le Pôle"), "text-bg-light border", open=False,
@@ -90,6 +95,7 @@ STATES: dict[str, State] = _by_code(
 
 OPEN_STATES = tuple(code for code, state in STATES.items() if state.open)
 PARTNER_STATES = tuple(code for code, state in STATES.items() if state.partner_sees)
+DOSSIER_STATES = tuple(code for code, state in STATES.items() if state.dossier_shown)
 FINANCING_STATES = tuple(code for code, state in STATES.items() if state.financing)
 
 _REASON = _l("Indiquez la raison.")
@@ -118,7 +124,7 @@ TABS: dict[str, Tab] = _by_code(
     Tab("new", _l("Nouveaux"), ("sent",)),
     Tab("waiting", _l("En attente de ma réponse"), ("sent", "acknowledged")),
     Tab("accepted", _l("Acceptés"), ("accepted",)),
-    Tab("closed", _l("Terminés ou retournés"), ("completed", "returned")),
+    Tab("closed", _l("Terminés"), ("completed",)),
 )
 INBOX_TABS = {code: tab.states for code, tab in TABS.items()}
 # Referrals still waiting for the organisation's answer, as the hub's list filters them.

@@ -12,6 +12,7 @@ from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 from caseflow.reference.models import Organisation
 from caseflow.referrals.lifecycle import (
+    DOSSIER_STATES,
     FINANCING_STATES,
     INITIAL,
     OPEN_STATES,
@@ -69,6 +70,11 @@ class Referral(db.Model):
     def partner_sees(self) -> bool:
         """Say whether the organisation still sees the referral and its dossier."""
         return self.state in PARTNER_STATES
+
+    @property
+    def dossier_shown(self) -> bool:
+        """Say whether the organisation still sees the dossier's facts and people through it."""
+        return self.state in DOSSIER_STATES
 
     @property
     def may_record_financing(self) -> bool:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from caseflow.auth.access import EVERYONE, allow
 from caseflow.boundary import page_status, submit
 from caseflow.documents.sections import checklist_section
+from caseflow.dossiers.access import record_partner_view, shared_with
 from caseflow.financing import choices
 from caseflow.financing import services as financing
 from caseflow.financing.forms import FinancingForm
@@ -45,13 +46,25 @@ def inbox():
 
 
 def render_referral(referral: Referral, action_form=None, note_form=None, status=200):
-    """Render a referral with the dossier facts the hub shares with its organisation."""
+    """Render a referral with the dossier facts the hub shares with its organisation.
+
+    A partner sees the dossier while the referral is open or accepted, its people and files
+    only under a consent in force, and only its own organisation's financing decisions;
+    after completion, its own record of the referral alone. What it is shown is audited.
+    """
     dossier = referral.dossier
-    shared = services.active_for(current_user, dossier.id) if current_user.role == "partner" \
-        else [referral]
+    partner = current_user.role == "partner"
+    shown = referral.dossier_shown or not partner
+    shares = shared_with(current_user, dossier) if shown else frozenset()
+    lines = [line for line in dossier.financing_lines
+             if not partner or line.organisation_id == current_user.organisation_id]
+    if partner and shown:
+        record_partner_view(current_user, dossier.id, ["facts", *shares],
+                            entity_type="referral", entity_id=referral.id)
     return render_template(
-        "referrals/referral.html", referral=referral, dossier=dossier,
-        consent=any(r.consent_to_share for r in shared), **checklist_section(dossier),
+        "referrals/referral.html", referral=referral, dossier=dossier, dossier_shown=shown,
+        consent="contacts" in shares, documents_shared="documents" in shares,
+        financing_lines=lines, **checklist_section(dossier),
         action_form=action_form or ReferralActionForm(version=referral.version),
         note_form=note_form or NoteForm(),
         actions=actions_from(referral.state, PARTNER)), status

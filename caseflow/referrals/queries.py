@@ -9,7 +9,12 @@ from caseflow.database import utcnow
 from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 from caseflow.reference.models import Organisation, Territory
-from caseflow.referrals.lifecycle import AWAITING_ANSWER, INBOX_TABS, PARTNER_STATES
+from caseflow.referrals.lifecycle import (
+    AWAITING_ANSWER,
+    DOSSIER_STATES,
+    INBOX_TABS,
+    PARTNER_STATES,
+)
 from caseflow.referrals.models import Referral
 
 PAGE = 50
@@ -118,10 +123,11 @@ def inbox_counts(organisation_id: int) -> dict[str, int]:
 
 def partner_may_see(user):
     """Return the SQL condition on Dossier that it was referred to the partner's organisation
-    by a referral the partner still sees."""
+    by a referral still open or accepted (after completion the partner keeps its referral
+    record only; after return or withdrawal, nothing)."""
     return exists().where(Referral.dossier_id == Dossier.id,
                           Referral.organisation_id == user.organisation_id,
-                          Referral.state.in_(PARTNER_STATES))
+                          Referral.state.in_(DOSSIER_STATES))
 
 
 def caseload_condition(organisation: str, waiting: int | None):

@@ -7,6 +7,7 @@ dossier, notifies the other side, and flushes; the view commits once.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,8 +22,10 @@ from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
 from caseflow.notifications.services import notify, notify_organisation
 from caseflow.reference.models import Organisation
-from caseflow.referrals.lifecycle import ACTIONS, INITIAL, PARTNER_STATES, STATES
+from caseflow.referrals.lifecycle import ACTIONS, DOSSIER_STATES, INITIAL, STATES
 from caseflow.referrals.models import RESULTS, Referral, ReferralNote
+
+SENT_HOOKS = "caseflow.referral_sent_hooks"
 
 
 @dataclass
@@ -77,10 +80,18 @@ def send(dossier: Dossier, actor: User, expected_version: int | None,
            changes={"organisation": fields.organisation.code, "state": [None, INITIAL],
                     "request": referral.request, "consent_to_share": referral.consent_to_share},
            reason=referral.reason)
+    for hook in current_app.extensions.get(SENT_HOOKS, ()):
+        hook(referral, actor)
     notify_organisation(fields.organisation, "referral.sent", dossier=dossier,
                         referral_id=referral.id,
                         params={"organisation": fields.organisation.name})
     return referral
+
+
+def on_sent(app, hook) -> None:
+    """Register a function called with (referral, actor) when a referral is sent, in its
+    transaction (the privacy slice turns the consent declared on the form into a record)."""
+    app.extensions.setdefault(SENT_HOOKS, []).append(hook)
 
 
 def refer_through_workflow(dossier: Dossier, actor: User, expected_version: int | None,
@@ -199,7 +210,7 @@ def visible_referral(referral_id: int, user: User) -> Referral | None:
 
 
 def active_for(user: User, dossier_id: int) -> list[Referral]:
-    """Return the referrals through which a partner sees a dossier."""
+    """Return the referrals through which a partner sees a dossier (open or accepted)."""
     return list(db.session.scalars(select(Referral).where(
         Referral.dossier_id == dossier_id, Referral.organisation_id == user.organisation_id,
-        Referral.state.in_(PARTNER_STATES)).order_by(Referral.id)))
+        Referral.state.in_(DOSSIER_STATES)).order_by(Referral.id)))
