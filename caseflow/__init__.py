@@ -20,6 +20,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     """Build the application; ``config`` overrides any setting (tests use it)."""
     from caseflow import (
         admin,
+        api,
         audit,
         auth,
         boundary,
@@ -61,7 +62,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     # Plumbing first, then each slice above the ones it builds on; the desk last.
     for part in (i18n, http, boundary, templating, audit, reference, auth, dossiers,
                  notifications, documents, financing, referrals, reports, imports, admin,
-                 desk, cli):
+                 desk, api, cli):
         part.init_app(app)
     # Every slice has registered its guards: the workflows can be loaded and checked.
     workflows.load(app, app.config["WORKFLOWS_DIRECTORY"] or ROOT / "workflows")

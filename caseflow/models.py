@@ -1,5 +1,6 @@
 """Every mapped model, imported in one place so the metadata and migrations see them all."""
 
+from caseflow.api.models import ApiToken
 from caseflow.audit.models import AuditEvent, AuditHead
 from caseflow.auth.models import LoginAttempt, User
 from caseflow.documents.models import Attachment, DocumentKind, DossierDocument
@@ -29,7 +30,7 @@ from caseflow.referrals.models import Referral, ReferralNote
 from caseflow.reports.models import PublishedReport
 
 __all__ = [
-    "PublishedReport",
+    "ApiToken", "PublishedReport",
     "Referral", "ReferralNote",
     "Attachment", "DocumentKind", "DossierDocument", "FinancingLine",
     "AuditEvent", "AuditHead", "Counter", "Dossier", "DossierObjective", "Intervention",

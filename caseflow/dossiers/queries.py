@@ -46,6 +46,15 @@ def _escape_like(text: str) -> str:
 
 def caseload(filters: CaseloadFilters, user: User, per_page: int, today: date | None = None):
     """Return one page of the dossiers matching the filters."""
+    query = filtered(filters, user, today)
+    query = query.order_by(*SORTS.get(filters.sort, SORTS["-updated"]))
+    return db.paginate(query, page=filters.page, per_page=per_page, error_out=False,
+                       count=True)
+
+
+def filtered(filters: CaseloadFilters, user: User, today: date | None = None):
+    """Return the query of the dossiers matching the filters, unsorted (the pages and the
+    API filter alike)."""
     today = today or date.today()
     # The list shows no collection of a dossier: load none of them, whatever the page size.
     query = select(Dossier).options(lazyload("*"), *(joinedload(getattr(Dossier, name))
@@ -71,9 +80,7 @@ def caseload(filters: CaseloadFilters, user: User, per_page: int, today: date | 
                                 Dossier.title.ilike(pattern, escape="\\"),
                                 Dossier.promoter_name.ilike(pattern, escape="\\"),
                                 contact))
-    query = query.order_by(*SORTS.get(filters.sort, SORTS["-updated"]))
-    return db.paginate(query, page=filters.page, per_page=per_page, error_out=False,
-                       count=True)
+    return query
 
 
 def timeline(dossier: Dossier) -> list[tuple[AuditEvent, str | None]]:
