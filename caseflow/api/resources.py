@@ -311,6 +311,7 @@ class ReferralList(MethodView):
     @blp.arguments(schemas.ReferralQuerySchema, location="query")
     @blp.response(200, schemas.ReferralSchema(many=True))
     @fails(401, description="No valid token")
+    @fails(422, description="Invalid filter")
     def get(self, query):
         """A partner's inbox (every referral to their organisation they still see); for the
         hub's staff, every referral. Filter by `state`."""

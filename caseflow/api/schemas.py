@@ -263,13 +263,11 @@ class FinancingInputSchema(Strict):
     organisation = _code(load_default=None)
     decision = fields.String(required=True, validate=validate.OneOf(
         ["pending", "authorised", "refused", "withdrawn"]))
-    amount_requested = fields.Decimal(places=2, as_string=True, load_default=Decimal("0"),
-                                      validate=validate.Range(0, 10**8))
-    amount_authorised = fields.Decimal(places=2, as_string=True, allow_none=True,
-                                       load_default=None, validate=validate.Range(0, 10**8))
+    # Amounts in dollars, as JSON numbers; the service refuses negative or too large ones.
+    amount_requested = fields.Decimal(places=2, load_default=Decimal("0"))
+    amount_authorised = fields.Decimal(places=2, allow_none=True, load_default=None)
     decided_on = fields.Date(allow_none=True, load_default=None)
-    investment = fields.Decimal(places=2, as_string=True, load_default=Decimal("0"),
-                                validate=validate.Range(0, 10**8))
+    investment = fields.Decimal(places=2, load_default=Decimal("0"))
     jobs_created = _count(load_default=0)
     jobs_maintained = _count(load_default=0)
     notes = _text(5_000, load_default="")
