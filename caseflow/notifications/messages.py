@@ -35,6 +35,8 @@ KINDS: dict[str, Kind] = {
     "referral.withdrawn": Kind(
         _l("Référencement retiré par le Pôle : %(reference)s — %(title)s"),
         _l("Motif : %(reason)s")),
+    "financing.decided": Kind(
+        _l("Décision de financement de %(organisation)s : %(reference)s — %(title)s")),
     "referral.note": Kind(
         _l("Note de %(organisation)s : %(reference)s — %(title)s"),
         _l("Note : %(note)s")),
