@@ -95,7 +95,12 @@ class Visit:
         assert bad == [], f"{self.name} {label} {page.url}: {bad}"
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{self.name} {label}: page wider than the viewport by {overflow}px"
+        if overflow > 0:
+            culprits = page.evaluate("""[...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-responsive'))
+                .slice(-4).map(e => e.tagName + '.' + e.className + ' ' + (e.innerText || '').slice(0, 40))""")
+            raise AssertionError(f"{self.name} {label}: page wider than the viewport by "
+                                 f"{overflow}px: {culprits}")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{self.name}-{slug}.png"), full_page=True)
         self.seen.append(label)
