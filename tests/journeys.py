@@ -19,6 +19,11 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 PASSWORD = "pole-demo-2026"
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 LOCALES = {"fr": "fr-CA", "en": "en-CA"}
+# The last elements reaching past the viewport's right edge (outside scrolling tables).
+WIDER_THAN_VIEWPORT = """[...document.querySelectorAll('body *')].filter(e =>
+    e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+    && !e.closest('.table-responsive'))
+  .slice(-4).map(e => e.tagName + '.' + e.className + ' ' + (e.innerText || '').slice(0, 40))"""
 
 
 def browser_or_skip():
@@ -96,9 +101,7 @@ class Visit:
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
-            culprits = page.evaluate("""[...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-responsive'))
-                .slice(-4).map(e => e.tagName + '.' + e.className + ' ' + (e.innerText || '').slice(0, 40))""")
+            culprits = page.evaluate(WIDER_THAN_VIEWPORT)
             raise AssertionError(f"{self.name} {label}: page wider than the viewport by "
                                  f"{overflow}px: {culprits}")
         ARTIFACTS.mkdir(exist_ok=True)
