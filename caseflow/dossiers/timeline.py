@@ -28,6 +28,7 @@ FIELD_LABELS = {
     "next_follow_up": _l("Prochain suivi"),
     "outcome": _l("Bilan"),
     "comment": _l("Commentaire"),
+    "referral": _l("Référencement"),
     "workflow": _l("Parcours"),
     "occurred_on": _l("Date"),
     "kind": _l("Type"),
