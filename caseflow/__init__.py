@@ -23,6 +23,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         api,
         audit,
         auth,
+        bench,
         boundary,
         cli,
         desk,
@@ -62,7 +63,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     # Plumbing first, then each slice above the ones it builds on; the desk last.
     for part in (i18n, http, boundary, templating, audit, reference, auth, dossiers,
                  notifications, documents, financing, referrals, reports, imports, admin,
-                 desk, api, cli):
+                 desk, bench, api, cli):
         part.init_app(app)
     # Every slice has registered its guards: the workflows can be loaded and checked.
     workflows.load(app, app.config["WORKFLOWS_DIRECTORY"] or ROOT / "workflows")

@@ -44,11 +44,11 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from caseflow.audit.models import AuditEvent
+from caseflow.bench.cli import bench
 from caseflow.dossiers.models import Dossier, DossierObjective, Intervention, intervention_subject
 from caseflow.dossiers.workflows import EXTENSION, engine, guards
 from caseflow.financing.models import FinancingLine
 from caseflow.imports.catalogue import Catalogue
-from caseflow.imports.cli import bench
 from caseflow.imports.reading import INTERVENTION_COLUMNS, INTERVENTION_REQUIRED, read_sheet
 from caseflow.imports.rows import InterventionRows
 from caseflow.imports.services import Plan, Upload, run_import

@@ -6,10 +6,9 @@ nothing, and a clean one is written in one transaction, audited, and idempotent.
 
 
 def init_app(app) -> None:
-    """Register the coordinator's upload page and the `import` and `bench` commands."""
-    from caseflow.imports.cli import bench, import_command
+    """Register the coordinator's upload page and the `import` command."""
+    from caseflow.imports.cli import import_command
     from caseflow.imports.views import bp
 
     app.register_blueprint(bp)
     app.cli.add_command(import_command)
-    app.cli.add_command(bench)

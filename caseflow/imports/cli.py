@@ -1,4 +1,5 @@
-"""`caseflow import FILE [--financing FILE] [--dry-run]` and `caseflow bench import`."""
+"""`caseflow import FILE [--financing FILE] [--dry-run]`, and the import benchmark that
+`caseflow bench import` runs."""
 
 import sys
 import tempfile
@@ -50,12 +51,7 @@ def import_command(file: Path, financing_file: Path | None, dry_run: bool) -> No
     click.echo(summary(result, dry_run))
 
 
-@click.group("bench")
-def bench() -> None:
-    """Time heavy work on a throw-away database."""
-
-
-@bench.command("import")
+@click.command("import")
 @click.option("--rows", default=10_000, show_default=True, type=click.IntRange(1, 200_000),
               help="Rows of the synthetic interventions file.")
 @click.option("--limit", default=30.0, show_default=True, type=float,

@@ -31,9 +31,15 @@ def inbox():
     tab = request.args.get("onglet", "waiting")
     if tab not in queries.INBOX_TABS and tab != "all":
         abort(404)
+    try:
+        before = queries.parse_cursor(request.args.get("avant"))
+    except ValueError:
+        abort(404)
     organisation_id = current_user.organisation_id
+    referrals, after = queries.inbox(organisation_id, tab, before)
     return render_template("referrals/inbox.html", tab=tab, tabs=TABS.values(),
-                           referrals=queries.inbox(organisation_id, tab),
+                           referrals=referrals, next_page=queries.format_cursor(after),
+                           first_page=before is None,
                            counts=queries.inbox_counts(organisation_id))
 
 

@@ -1,30 +1,73 @@
 """Reading referrals: the hub's list with its filters, turnaround, and a partner's inbox."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from statistics import median
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from caseflow.database import utcnow
 from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
-from caseflow.reference.models import Organisation
+from caseflow.reference.models import Organisation, Territory
 from caseflow.referrals.lifecycle import AWAITING_ANSWER, INBOX_TABS, PARTNER_STATES
 from caseflow.referrals.models import Referral
 
+PAGE = 50
+
+
+def parse_cursor(text: str | None) -> tuple | None:
+    """Read a page cursor from a URL (`2026-11-30T14:03:00+00:00~42`); ValueError if bad."""
+    if not text:
+        return None
+    moment, _, number = text.rpartition("~")
+    sent_at = datetime.fromisoformat(moment)
+    if sent_at.tzinfo is None or not number.isdigit() or len(number) > 10:
+        raise ValueError(text)
+    return sent_at.astimezone(UTC), int(number)
+
+
+def format_cursor(cursor: tuple | None) -> str | None:
+    """Write a page cursor for a URL."""
+    if cursor is None:
+        return None
+    sent_at, referral_id = cursor
+    return f"{sent_at.isoformat()}~{referral_id}"
+
+
+def _page(query, before: tuple | None, limit: int):
+    """Apply a keyset page, newest first: the rows sent before the cursor (sent_at, id)."""
+    if before is not None:
+        sent_at, referral_id = before
+        query = query.where(or_(Referral.sent_at < sent_at,
+                                and_(Referral.sent_at == sent_at, Referral.id < referral_id)))
+    return query.order_by(Referral.sent_at.desc(), Referral.id.desc()).limit(limit + 1)
+
+
+def _rows(query, limit: int) -> tuple[list, tuple | None]:
+    """Return a page's rows and the cursor of the next page (None on the last)."""
+    rows = db.session.execute(query).all()
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, (rows[-1].sent_at, rows[-1].id)
+
 
 def hub_list(organisation: str = "", state: str = "", waiting: int | None = None,
-             limit: int = 500) -> list[Referral]:
-    """Return referrals for the hub's list, newest first."""
-    query = select(Referral).order_by(Referral.sent_at.desc(), Referral.id.desc())
+             before: tuple | None = None, limit: int = PAGE) -> tuple[list, tuple | None]:
+    """Return a page of the hub's list, newest first, with only the columns it shows, and
+    the cursor of the next page."""
+    query = (select(Referral.id, Referral.dossier_id, Referral.state, Referral.sent_at,
+                    Dossier.reference, Dossier.title, Organisation.name.label("organisation"))
+             .join(Dossier, Dossier.id == Referral.dossier_id)
+             .join(Organisation, Organisation.id == Referral.organisation_id))
     if organisation:
-        query = query.join(Referral.organisation).where(Organisation.code == organisation)
+        query = query.where(Organisation.code == organisation)
     if state:
         query = query.where(Referral.state == state)
     if waiting is not None:
         query = query.where(Referral.state.in_(AWAITING_ANSWER),
                             Referral.sent_at <= utcnow() - timedelta(days=waiting))
-    return list(db.session.scalars(query.limit(limit)))
+    return _rows(_page(query, before, limit), limit)
 
 
 def turnaround() -> list[dict]:
@@ -51,20 +94,25 @@ def turnaround() -> list[dict]:
     return result
 
 
-def inbox(organisation_id: int, tab: str) -> list[Referral]:
-    """Return the referrals to an organisation under one tab of its inbox."""
+def inbox(organisation_id: int, tab: str, before: tuple | None = None,
+          limit: int = PAGE) -> tuple[list, tuple | None]:
+    """Return a page of the referrals to an organisation under one tab of its inbox, with
+    the columns the inbox shows, and the cursor of the next page."""
     states = INBOX_TABS.get(tab, PARTNER_STATES)
-    return list(db.session.scalars(
-        select(Referral).where(Referral.organisation_id == organisation_id,
-                               Referral.state.in_(states))
-        .order_by(Referral.sent_at.desc(), Referral.id.desc())))
+    query = (select(Referral.id, Referral.state, Referral.sent_at, Referral.reason,
+                    Dossier.reference, Dossier.title, Territory.label_fr, Territory.label_en)
+             .join(Dossier, Dossier.id == Referral.dossier_id)
+             .join(Territory, Territory.id == Dossier.territory_id)
+             .where(Referral.organisation_id == organisation_id, Referral.state.in_(states)))
+    return _rows(_page(query, before, limit), limit)
 
 
 def inbox_counts(organisation_id: int) -> dict[str, int]:
     """Count an organisation's referrals under each tab."""
-    states = list(db.session.scalars(select(Referral.state).where(
-        Referral.organisation_id == organisation_id)))
-    return {tab: sum(1 for state in states if state in tab_states)
+    per_state = dict(db.session.execute(
+        select(Referral.state, func.count()).where(Referral.organisation_id == organisation_id)
+        .group_by(Referral.state)).all())
+    return {tab: sum(per_state.get(state, 0) for state in tab_states)
             for tab, tab_states in INBOX_TABS.items()}
 
 

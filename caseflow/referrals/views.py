@@ -94,10 +94,16 @@ def hub_list():
     form = ReferralFilterForm(request.args)
     form.organisation.choices = choices([("", _("Toutes")),
                                          *((o.code, o.name) for o in _organisations())])
-    if not form.validate():
+    valid = form.validate()
+    try:
+        before = queries.parse_cursor(request.args.get("avant"))
+    except ValueError:
+        valid, before = False, None
+    if not valid:
         return render_template("referrals/list.html", form=form, referrals=None,
                                turnaround=queries.turnaround()), 400
-    referrals = queries.hub_list(form.organisation.data or "", form.state.data or "",
-                                 form.waiting.data)
+    referrals, after = queries.hub_list(form.organisation.data or "", form.state.data or "",
+                                        form.waiting.data, before)
     return render_template("referrals/list.html", form=form, referrals=referrals,
+                           next_page=queries.format_cursor(after), first_page=before is None,
                            turnaround=queries.turnaround())
