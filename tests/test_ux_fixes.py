@@ -111,3 +111,15 @@ def test_a_referral_sent_today_says_today(db, advisor, coordinator_client):
     text = builders.plain_text(coordinator_client.get("/referencements/"))
     assert "il y a 0 jours" not in text and "aujourd'hui" in text
     assert db.session.scalar(select(Referral.id))
+
+
+def test_form_errors_are_announced_and_lead_to_their_field(db, advisor, advisor_client):
+    page = advisor_client.post("/dossiers/new", data={
+        "csrf_token": builders.csrf_token(advisor_client, "/dossiers/new"), "title": ""})
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    alert = html[html.index('role="alert"'):]
+    alert = alert[:alert.index("</div>")]
+    assert 'href="#title"' in alert
+    assert "Ce champ est obligatoire." in builders.plain_text(page)
+    assert "C e" not in alert

@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from caseflow.api import problems, tokens, views
 from caseflow.api.resources import blp
-from caseflow.auth.access import PUBLIC
+from caseflow.auth.access import by_token
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import csrf
 
@@ -43,7 +43,7 @@ def init_app(app) -> None:
     # The API decides access itself, before each operation: a token, then the role.
     for endpoint, view in app.view_functions.items():
         if endpoint.startswith("api."):
-            view.access = PUBLIC
+            by_token(view)
     views.init_app(app)
 
 
