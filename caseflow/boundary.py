@@ -11,12 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app, g
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError
 
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
+from caseflow.http import render_error
 
 _KEEP = "caseflow_keep_refusal"
+# Two people did the same thing at once (the same code, the same period): the database's
+# unique constraint decided, and the second one is told so.
+RACE_LOST = _l("Quelqu'un vient d'enregistrer la même chose en même temps que vous. "
+               "Rechargez la page pour voir ce qui a été enregistré; rien n'a été changé "
+               "de votre côté.")
 _DESCRIBERS = "caseflow.conflict_describers"
 
 
@@ -56,7 +64,11 @@ def keep_refusal() -> None:
 
 def _end_transaction(response):
     if response.status_code < 400 or g.pop(_KEEP, False):
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            return current_app.make_response(render_error(409, str(RACE_LOST)))
     else:
         db.session.rollback()
     return response
@@ -89,6 +101,10 @@ def submit(form, change: Callable[[], object], *, current=None, refused: int = 4
         db.session.rollback()
         show_refusal(form, error)
         return Submission(False, status=refused, message=error.message)
+    except IntegrityError:
+        db.session.rollback()
+        form.form_errors.append(str(RACE_LOST))
+        return Submission(False, status=409, message=str(RACE_LOST))
     return Submission(True, value)
 
 

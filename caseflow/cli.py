@@ -5,9 +5,11 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy.exc import DBAPIError
 
+from caseflow.database import not_initialised
 from caseflow.extensions import db
 
 
@@ -17,7 +19,24 @@ def _create_app():
     return create_app()
 
 
-main = FlaskGroup(create_app=_create_app, help="caseflow: dossiers of a social-economy hub.")
+class CaseflowGroup(FlaskGroup):
+    """The command group: a command run before `caseflow init-db` says what to run."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as error:
+            with ctx.ensure_object(ScriptInfo).load_app().app_context():
+                missing = not_initialised(error, db.engine)
+            if missing:
+                raise click.ClickException(
+                    "La base de données n'a pas encore de tables : lancez d'abord "
+                    "« caseflow init-db ».") from None
+            raise
+
+
+main = CaseflowGroup(create_app=_create_app,
+                     help="caseflow: dossiers of a social-economy hub.")
 
 
 def init_app(app) -> None:
@@ -35,33 +54,110 @@ def _workflows_directory() -> Path:
     return ROOT / "workflows"
 
 
-def _definitions(directory: Path) -> dict:
-    """Load the definitions of a folder with the guards every slice registers."""
+def _app(directory: Path):
+    """Build an app on the definitions of a folder, with the guards every slice registers."""
     from caseflow import create_app
-    from caseflow.dossiers.workflows import EXTENSION
     from caseflow.workflow.definition import DefinitionError
 
     try:
-        app = create_app({"WORKFLOWS_DIRECTORY": str(directory)})
+        return create_app({"WORKFLOWS_DIRECTORY": str(directory)})
     except DefinitionError as error:
         raise click.ClickException(str(error)) from None
-    return dict(app.extensions[EXTENSION].definitions)
+
+
+def _definitions(directory: Path) -> dict:
+    """Load the definitions of a folder with the guards every slice registers."""
+    from caseflow.dossiers.workflows import EXTENSION
+
+    return dict(_app(directory).extensions[EXTENSION].definitions)
+
+
+def _survey(app):
+    """Return the dossiers grouped against the definitions, or None without a database."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from caseflow.dossiers.versions import survey
+
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        return None  # never create an empty database file just to look into it
+    try:
+        if not inspect(db.engine).has_table("dossier"):
+            return None
+        return survey()
+    except SQLAlchemyError:
+        return None
+
+
+_DIRECTORY = click.option("--directory", type=click.Path(file_okay=False, path_type=Path),
+                          default=_workflows_directory, help="Folder of the definitions.")
 
 
 @workflows.command("check")
-@click.option("--directory", type=click.Path(file_okay=False, path_type=Path),
-              default=_workflows_directory, help="Folder of the definitions.")
+@_DIRECTORY
 def workflows_check(directory: Path) -> None:
-    """Validate every workflow definition without touching the database."""
-    for name, definition in sorted(_definitions(directory).items()):
+    """Validate every workflow definition, and refuse one that would strand dossiers of the
+    configured database."""
+    from caseflow.dossiers.workflows import EXTENSION
+
+    app = _app(directory)
+    for name, definition in sorted(app.extensions[EXTENSION].definitions.items()):
+        migration = (f", migrates from v{definition.migration.from_version}"
+                     if definition.migration else "")
         click.echo(f"{name} v{definition.version}: {len(definition.states)} states, "
-                   f"{len(definition.transitions)} transitions, ok")
+                   f"{len(definition.transitions)} transitions{migration}, ok")
+    with app.app_context():
+        groups = _survey(app)
+        where = _safe_url()
+    if groups is None:
+        click.echo(f"Dossiers not checked: no initialised database at {where}.")
+        return
+    stranded = [group for group in groups if group.stranded]
+    pending = sum(group.count for group in groups if group.pending)
+    for group in stranded:
+        click.echo(f"Stranded: {group.problem()}", err=True)
+    if stranded:
+        total = sum(group.count for group in stranded)
+        raise click.ClickException(f"{total} dossier{'s' if total > 1 else ''} of {where} "
+                                   "would be stranded by these definitions")
+    click.echo(f"Dossiers of {where}: {sum(group.count for group in groups)} checked, "
+               "none stranded" + (f"; {pending} to move with `caseflow workflows migrate`"
+                                  if pending else "") + ".")
+
+
+@workflows.command("migrate")
+@_DIRECTORY
+@click.option("--dry-run", is_flag=True, help="Say what would move, change nothing.")
+def workflows_migrate(directory: Path, dry_run: bool) -> None:
+    """Move dossiers to the current version of their workflow, each with its audit event."""
+    from caseflow.dossiers.versions import migrate, survey
+
+    app = _app(directory)
+    with app.app_context():
+        groups = survey()
+        for group in groups:
+            if group.pending:
+                move = (f"{group.state!r} -> {group.target!r}" if group.target != group.state
+                        else f"stays in {group.state!r}")
+                click.echo(f"{group.workflow} v{group.version} -> v{group.current_version}: "
+                           f"{group.count} dossier(s) {move}")
+        if dry_run:
+            click.echo("Dry run: nothing changed.")
+            return
+        result = migrate(commit=db.session.commit)
+        db.session.commit()
+    click.echo(f"{result.moved} dossier(s) moved, each with its audit event.")
+    for group in result.stranded:
+        click.echo(f"Stranded: {group.problem()}", err=True)
+    if result.stranded:
+        raise click.ClickException("some dossiers have nowhere to go: declare [migrate] "
+                                   "for their states, then run this again")
 
 
 @workflows.command("diagram")
 @click.argument("name")
-@click.option("--directory", type=click.Path(file_okay=False, path_type=Path),
-              default=_workflows_directory, help="Folder of the definitions.")
+@_DIRECTORY
 @click.option("--language", type=click.Choice(["fr", "en"]), default="fr")
 def workflows_diagram(name: str, directory: Path, language: str) -> None:
     """Print a workflow as a Mermaid state diagram."""

@@ -16,7 +16,11 @@ ENVIRONMENT = {
     "CASEFLOW_SECRET_KEY": "SECRET_KEY",
     "CASEFLOW_SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     "CASEFLOW_AUDIT_KEY": "AUDIT_KEY",
+    "CASEFLOW_AUDIT_CHECKPOINT": "AUDIT_CHECKPOINT",
+    "CASEFLOW_AUDIT_SYSLOG": "AUDIT_SYSLOG",
     "CASEFLOW_BASE_URL": "BASE_URL",
+    "CASEFLOW_FILE_STORAGE": "FILE_STORAGE",
+    "CASEFLOW_UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "CASEFLOW_SMTP_HOST": "SMTP_HOST",
     "CASEFLOW_SMTP_PORT": "SMTP_PORT",
     "CASEFLOW_SMTP_USER": "SMTP_USER",
@@ -31,6 +35,8 @@ class Defaults:
 
     SQLALCHEMY_DATABASE_URI = None  # filled with a file in instance/ when left unset
     AUDIT_KEY = None  # filled from instance/audit_key when left unset
+    AUDIT_CHECKPOINT = None  # instance/audit_checkpoint when left unset
+    AUDIT_SYSLOG = False  # also send each published head to syslog
     WORKFLOWS_DIRECTORY = None  # workflows/ beside the package when left unset
     CASELOAD_PAGE_SIZE = 25
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -51,10 +57,16 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     UPLOAD_FOLDER = None  # instance/uploads when left unset
+    FILE_STORAGE = "local"  # or "database": files kept in the database, for several app servers
     MAX_CONTENT_LENGTH = None  # the upload limit plus room for the form's other fields
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
+    # Free failures on one account from one address, and from one address on any account;
+    # past them each try waits LOGIN_THROTTLE_DELAY, doubled per failure, at most the cap.
     LOGIN_THROTTLE_ACCOUNT_LIMIT = 5
     LOGIN_THROTTLE_ADDRESS_LIMIT = 30
+    LOGIN_THROTTLE_DELAY = timedelta(seconds=15)
+    LOGIN_THROTTLE_MAX_DELAY = timedelta(minutes=15)
+    PROXY_COUNT = 0  # reverse proxies in front of the app, whose X-Forwarded-* are trusted
     # Argon2id parameters (RFC 9106 second recommended option).
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
@@ -69,6 +81,8 @@ def load(app: Flask, overrides: Mapping | None) -> None:
     for variable, key in ENVIRONMENT.items():
         if variable in os.environ:
             app.config[key] = _parse(os.environ[variable])
+    if os.environ.get("CASEFLOW_PROXY_COUNT", "").isdigit():
+        app.config["PROXY_COUNT"] = int(os.environ["CASEFLOW_PROXY_COUNT"])
     if os.environ.get("CASEFLOW_UPLOAD_MAX_MB", "").isdigit():
         app.config["UPLOAD_MAX_BYTES"] = int(os.environ["CASEFLOW_UPLOAD_MAX_MB"]) * 1024 * 1024
     app.config.update(overrides or {})

@@ -4,8 +4,9 @@ import sqlite3
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -36,6 +37,19 @@ def engine_options(uri: str) -> dict:
     if uri.startswith("sqlite"):
         return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
     return {"pool_pre_ping": True}
+
+
+def not_initialised(error: BaseException, engine: Engine) -> bool:
+    """Say whether a database error comes from a database `caseflow init-db` never set up."""
+    return isinstance(error, DBAPIError) and not_initialised_database(engine)
+
+
+def not_initialised_database(engine: Engine) -> bool:
+    """Say whether `caseflow init-db` has yet to create the tables of this database."""
+    try:
+        return not inspect(engine).has_table("alembic_version")
+    except DBAPIError:
+        return False  # unreachable is another problem, answered where it happens
 
 
 def utcnow() -> datetime:

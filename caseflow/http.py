@@ -3,13 +3,15 @@
 import logging
 import uuid
 
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from caseflow.extensions import db
+from caseflow.database import not_initialised, not_initialised_database
+from caseflow.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,10 @@ ERROR_PAGES = {
              "enregistré.")),
     429: (_l("Trop de demandes"),
           _l("Trop de demandes en peu de temps. Attendez quelques minutes et réessayez.")),
+    503: (_l("Base de données à initialiser"),
+          _l("Cette installation de caseflow n'a pas encore de base de données prête. "
+             "La personne qui l'administre doit lancer la commande « caseflow init-db », "
+             "puis recharger la page.")),
     500: (_l("Erreur du serveur"),
           _l("Une erreur imprévue est survenue; rien n'a été enregistré. Si elle se "
              "reproduit, communiquez avec la coordination en indiquant le numéro de "
@@ -46,7 +52,14 @@ ERROR_PAGES = {
 
 
 def init_app(app) -> None:
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        # Behind N trusted proxies, the client's address and scheme are the ones they saw:
+        # the login throttle must count each client, not the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=proxies, x_port=proxies, x_prefix=proxies)
     app.before_request(_assign_request_id)
+    app.before_request(_require_database)
     app.after_request(_add_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(StaleDataError, _stale_data)
@@ -65,6 +78,24 @@ def _assign_request_id() -> None:
     request_id()
 
 
+_READY = "caseflow.database_ready"
+
+
+def _require_database():
+    """Answer 503 on every page until `caseflow init-db` has created the tables.
+
+    Asked until the answer is yes, then never again: a ready database costs nothing.
+    """
+    endpoint = request.endpoint or ""
+    if current_app.extensions.get(_READY) or endpoint == "static" \
+            or endpoint.endswith(".static"):  # the page's own styles (Bootstrap's too)
+        return None
+    if not_initialised_database(db.engine):
+        return _not_initialised_page()
+    current_app.extensions[_READY] = True
+    return None
+
+
 def _add_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -78,11 +109,11 @@ def _add_security_headers(response):
     return response
 
 
-def render_error(status: int, detail: str | None = None):
-    """Render the error page for a status, in the site's layout."""
+def render_error(status: int, detail: str | None = None, command: str | None = None):
+    """Render the error page for a status, in the site's layout (with a command to run)."""
     title, explanation = ERROR_PAGES.get(status, ERROR_PAGES[400])
     return render_template("errors/error.html", status=status, title=title,
-                           explanation=explanation, detail=detail,
+                           explanation=explanation, detail=detail, command=command,
                            request_id=request_id()), status
 
 
@@ -100,6 +131,8 @@ def _stale_data(error: StaleDataError):
 
 def _http_error(error: HTTPException):
     db.session.rollback()
+    if error.code == 500 and _not_initialised(getattr(error, "original_exception", None)):
+        return _not_initialised_page()
     if error.code is None or error.code < 400:
         return error
     detail = error.description if error.code in (400, 409) and _own(error) else None
@@ -115,7 +148,20 @@ def _own(error: HTTPException) -> bool:
 def _unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
+    db.session.rollback()
+    if _not_initialised(error):
+        return _not_initialised_page()
     log.exception("unexpected error on %s %s (request %s)", request.method, request.path,
                   request_id())
-    db.session.rollback()
     return render_error(InternalServerError.code)
+
+
+def _not_initialised(error) -> bool:
+    return error is not None and not_initialised(error, db.engine)
+
+
+def _not_initialised_page():
+    """Answer 503 and say what to run; the page reads nothing from the missing tables."""
+    log.error("the database has no tables: run `caseflow init-db` (request %s)", request_id())
+    g._login_user = login_manager.anonymous_user()  # no session can be read back yet
+    return render_error(503, command="caseflow init-db")

@@ -2,8 +2,10 @@
 
 from caseflow.api.models import ApiToken
 from caseflow.audit.models import AuditEvent, AuditHead
-from caseflow.auth.models import LoginAttempt, User
+from caseflow.auth.models import LoginAttempt, PasswordLink, User
+from caseflow.desk.models import AuditCheck, SavedFilter
 from caseflow.documents.models import Attachment, DocumentKind, DossierDocument
+from caseflow.documents.storage import StoredChunk
 from caseflow.dossiers.models import (
     Counter,
     Dossier,
@@ -32,10 +34,11 @@ from caseflow.reports.models import PublishedReport
 __all__ = [
     "ApiToken", "PublishedReport",
     "Referral", "ReferralNote",
-    "Attachment", "DocumentKind", "DossierDocument", "FinancingLine",
+    "Attachment", "DocumentKind", "DossierDocument", "StoredChunk", "FinancingLine",
     "AuditEvent", "AuditHead", "Counter", "Dossier", "DossierObjective", "Intervention",
     "PromoterContact", "intervention_subject",
     "REFERENCE_LISTS", "Fund", "LegalForm", "LoginAttempt", "Organisation", "Origin",
     "PromoterGender", "Sector", "Stage", "Subject", "Territory", "User",
     "Notification", "OutgoingEmail",
+    "AuditCheck", "PasswordLink", "SavedFilter",
 ]

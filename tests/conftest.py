@@ -175,7 +175,7 @@ def partner(db):
 def _logged_in(app, user):
     client = app.test_client()
     response = builders.login(client, user.email)
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 303, response.get_data(as_text=True)
     return client
 
 

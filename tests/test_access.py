@@ -7,8 +7,8 @@ from caseflow.auth.access import PUBLIC, TOKEN, access_of
 from tests.builders import csrf_token
 
 # The API's document and its reading page are public on purpose: they hold no data.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "bootstrap.static",
-                    "api_pages.openapi", "api_pages.docs"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "auth.set_password", "static",
+                    "bootstrap.static", "api_pages.openapi", "api_pages.docs"}
 
 
 def _url(rule: Rule) -> str:

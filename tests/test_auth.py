@@ -19,7 +19,7 @@ def test_login_opens_the_home_page_in_french(client, advisor):
 
 def test_login_ignores_case_and_spaces_in_the_email(client, advisor):
     response = login(client, "  CONSEIL@Exemple.TEST ")
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, advisor):
@@ -47,7 +47,7 @@ def test_empty_login_form_is_refused_with_a_french_message(client, db):
 
 def test_logout_returns_to_the_login_page(advisor_client):
     response = logout(advisor_client)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"].endswith("/login")
     assert advisor_client.get("/").status_code == 302
 
@@ -83,7 +83,7 @@ def test_passwords_are_stored_as_argon2id(db, advisor):
 def test_password_is_rehashed_at_login_when_parameters_change(app, client, db, advisor):
     before = db.session.get(User, advisor.id).password_hash
     app.config["PASSWORD_HASH_TIME_COST"] = 2
-    assert login(client, advisor.email).status_code == 302
+    assert login(client, advisor.email).status_code == 303
     after = db.session.get(User, advisor.id).password_hash
     assert after != before and "t=2" in after
 
@@ -126,10 +126,10 @@ def test_password_change_ends_the_other_sessions(app, advisor_client, advisor):
     response = advisor_client.post("/account/password", data={
         "current_password": PASSWORD, "new_password": "un tout nouveau secret",
         "confirmation": "un tout nouveau secret", "csrf_token": token})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert advisor_client.get("/").status_code == 200
     assert other.get("/").status_code == 302
-    assert login(app.test_client(), advisor.email, "un tout nouveau secret").status_code == 302
+    assert login(app.test_client(), advisor.email, "un tout nouveau secret").status_code == 303
 
 
 def test_common_or_short_passwords_are_refused(advisor_client, db, advisor):

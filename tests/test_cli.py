@@ -68,7 +68,7 @@ def test_create_user_reads_the_password_from_stdin(app, runner, db):
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "nouvelle@exemple.test"))
     assert user.organisation.code == "mrc-drummond" and user.role == "partner"
-    assert login(app.test_client(), user.email, "une phrase assez longue").status_code == 302
+    assert login(app.test_client(), user.email, "une phrase assez longue").status_code == 303
 
 
 def test_create_user_refuses_bad_input_and_creates_nothing(runner, db):

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from caseflow.admin import reference
+from caseflow.admin import lists, people, reference
 from caseflow.admin.forms import ActivationForm
 from caseflow.auth import services
 from caseflow.auth.access import allow
@@ -14,8 +14,9 @@ from caseflow.boundary import submit
 from caseflow.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for rule, view, methods in reference.RULES:
-    bp.add_url_rule(rule, view_func=view, methods=methods)
+for module in (lists, people, reference):
+    for rule, view, methods in module.RULES:
+        bp.add_url_rule(rule, view_func=view, methods=methods)
 
 
 @bp.route("/users")

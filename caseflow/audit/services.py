@@ -7,10 +7,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from flask import current_app, g, has_request_context
 from sqlalchemy import select, update
 
+from caseflow.audit import checkpoint
 from caseflow.audit.models import AuditEvent, AuditHead
 from caseflow.database import utcnow
 from caseflow.extensions import db
@@ -70,6 +72,15 @@ def _key() -> bytes:
     return current_app.config["AUDIT_KEY"].encode("utf-8")
 
 
+def checkpoint_target(app=None) -> checkpoint.Target:
+    """Return where the app publishes the chain's head: the checkpoint file, and syslog or not."""
+    app = app or current_app
+    configured = app.config.get("AUDIT_CHECKPOINT")
+    path = Path(configured) if configured else Path(app.instance_path) / "audit_checkpoint"
+    return checkpoint.Target(path, app.config["AUDIT_KEY"].encode("utf-8"),
+                             bool(app.config.get("AUDIT_SYSLOG")))
+
+
 def _request_id() -> str:
     if has_request_context() and "request_id" in g:
         return g.request_id
@@ -118,37 +129,92 @@ def record(action: str, entity_type: str, entity_id: int | None, *, actor=None,
         session.add(event)
         session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=event.hash)
                         .execution_options(synchronize_session=False))
+    checkpoint.remember(session, checkpoint_target(), seq, event.hash)
     return event
 
 
 @dataclass(frozen=True)
 class Verification:
-    """The outcome of walking the chain."""
+    """The outcome of walking the chain and comparing it with the last checkpoint."""
 
     ok: bool
     checked: int
     first_bad_seq: int | None = None
     problem: str | None = None
+    anchor: checkpoint.Checkpoint | None = None  # the checkpoint compared with
+    note: str | None = None  # something the operator should know although the chain holds
 
 
 def verify() -> Verification:
-    """Walk the chain in sequence order and name the first event that does not hold."""
+    """Walk the chain in sequence order and name the first event that does not hold, then
+    compare its end with the head row and with the checkpoint published outside the database.
+
+    Read in this order, each later read sees at least what the earlier one did, so appends
+    committed meanwhile never look like tampering: the checkpoint (written after commit),
+    the head row, then the events.
+    """
     key = _key()
+    target = checkpoint_target()
+    refused = None
+    try:
+        published = checkpoint.read(target.path, key)
+    except checkpoint.CheckpointError as error:
+        published, refused = None, f"checkpoint refused: {error}"
+    head = db.session.execute(select(AuditHead.seq, AuditHead.hash)
+                              .where(AuditHead.id == 1)).one_or_none()
     expected_seq, previous_hash, checked = 1, "", 0
+    hashes = {}  # the hash at the sequences the head and the checkpoint name
+    wanted = {head.seq if head else 0, published.seq if published else 0}
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id)
                                 .execution_options(yield_per=1000))
     for event in events:
         if event.seq != expected_seq:
             problem = ("missing (deleted or reordered)" if event.seq > expected_seq
                        else "duplicated or reordered")
-            return Verification(False, checked, expected_seq, problem)
+            return Verification(False, checked, expected_seq, problem, published)
         if event.previous_hash != previous_hash:
-            return Verification(False, checked, event.seq, "previous hash does not match")
+            return Verification(False, checked, event.seq, "previous hash does not match",
+                                published)
         if not hmac.compare_digest(event.hash, chain_hash(key, previous_hash, event)):
-            return Verification(False, checked, event.seq, "edited (hash does not match)")
+            return Verification(False, checked, event.seq, "edited (hash does not match)",
+                                published)
+        if event.seq in wanted:
+            hashes[event.seq] = event.hash
         previous_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-    head = db.session.get(AuditHead, 1)
-    if head is not None and (head.seq != checked or head.hash != previous_hash):
+    hashes[0] = ""
+    if refused:  # the chain holds; what the checkpoint says cannot be trusted
+        return Verification(False, checked, None, refused)
+    if published is not None:
+        if published.seq > checked:
+            problem = (f"log emptied: the checkpoint of {published.written_at} records "
+                       f"{published.seq} events and the database holds none" if checked == 0
+                       else f"truncated: the checkpoint of {published.written_at} records "
+                       f"{published.seq} events and the chain ends at {checked} "
+                       f"(the last {published.seq - checked} deleted)")
+            return Verification(False, checked, checked + 1, problem, published)
+        if hashes.get(published.seq) != published.hash:
+            return Verification(False, checked, published.seq,
+                                "rewritten: the event does not match the checkpoint", published)
+    if head is None:
+        if checked or published is not None:
+            return Verification(False, checked, checked + 1,
+                                "the chain's head row is missing (deleted)", published)
+    elif head.seq > checked:
         return Verification(False, checked, checked + 1,
-                            "missing at the end of the chain (deleted)")
-    return Verification(True, checked)
+                            "missing at the end of the chain (deleted)", published)
+    elif hashes.get(head.seq) != head.hash:
+        return Verification(False, checked, head.seq,
+                            "the chain's head row does not match its event (rewound or edited)",
+                            published)
+    note = None
+    if published is None and checked:
+        note = (f"no checkpoint at {target.path} yet: the next change writes one "
+                "(or run `caseflow audit checkpoint`)")
+    return Verification(True, checked, anchor=published, note=note)
+
+
+def current_head() -> tuple[int, str]:
+    """Return the chain's head as the database holds it: (sequence, hash)."""
+    head = db.session.execute(select(AuditHead.seq, AuditHead.hash)
+                              .where(AuditHead.id == 1)).one_or_none()
+    return (head.seq, head.hash) if head else (0, "")

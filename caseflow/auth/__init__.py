@@ -8,6 +8,9 @@ TIMELINE = {
     "user.reactivated": _l("Compte réactivé"),
     "user.password_changed": _l("Mot de passe changé"),
     "user.password_set": _l("Mot de passe remplacé"),
+    "user.password_link": _l("Lien pour choisir un mot de passe émis"),
+    "user.updated": _l("Compte modifié"),
+    "user.digest_changed": _l("Courriels de suivi activés ou désactivés"),
 }
 
 

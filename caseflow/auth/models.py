@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.database import UTCDateTime, utcnow
@@ -51,8 +51,17 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The daily follow-up e-mail and the coordinator's weekly summary; each person may stop them.
+    digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    @property
+    def display_name(self) -> str:
+        """Name the person as others read them: with their organisation, when they have one."""
+        if self.organisation is not None:
+            return f"{self.full_name} ({self.organisation.name})"
+        return self.full_name
 
     @property
     def is_active(self) -> bool:
@@ -79,3 +88,19 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class PasswordLink(db.Model):
+    """A one-time link to set a password: only its digest is kept; it expires and works once."""
+
+    __tablename__ = "password_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,11 +1,16 @@
 """Accounts: creating users, checking a login, throttling guesses, ending sessions."""
 
+import hashlib
+import math
+import secrets
+from datetime import UTC, timedelta
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from caseflow.audit.services import record
-from caseflow.auth.models import LOCALES, ROLES, LoginAttempt, User
+from caseflow.auth.models import LOCALES, ROLES, LoginAttempt, PasswordLink, User
 from caseflow.auth.passwords import (
     dummy_verify,
     hash_password,
@@ -73,9 +78,10 @@ def authenticate(email: str, password: str, address: str) -> User:
     """Return the user these credentials open, or raise LoginRefused / LoginThrottled."""
     email = normalise_email(email)[:254]
     address = (address or "?")[:64]
-    if _is_throttled(email, address):
-        raise LoginThrottled(_("Trop de tentatives de connexion. Réessayez dans quelques "
-                               "minutes."))
+    wait = _wait(email, address)
+    if wait:
+        raise LoginThrottled(_("Trop de tentatives de connexion depuis cette adresse. "
+                               "Réessayez dans %(seconds)d secondes.", seconds=wait))
     user = find_user(email)
     if user is None:
         dummy_verify(password)
@@ -91,17 +97,41 @@ def authenticate(email: str, password: str, address: str) -> User:
     return user
 
 
-def _is_throttled(email: str, address: str) -> bool:
+def _wait(email: str, address: str) -> int:
+    """Return how many seconds this address must wait before its next try (0: none).
+
+    Guesses are slowed, not stopped, and only where they come from: past a few failures on
+    one account from one address, or many from one address on any account, each new try
+    waits twice as long after the last failure, up to a cap. The owner, from their own
+    address, is never locked out by someone else's guesses; a success starts afresh.
+    """
     config = current_app.config
     since = utcnow() - config["LOGIN_THROTTLE_WINDOW"]
-    failures = (select(func.count())
-                .select_from(LoginAttempt)
-                .where(LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since))
-    by_account = db.session.scalar(failures.where(LoginAttempt.email == email))
-    if by_account >= config["LOGIN_THROTTLE_ACCOUNT_LIMIT"]:
-        return True
-    by_address = db.session.scalar(failures.where(LoginAttempt.address == address))
-    return by_address >= config["LOGIN_THROTTLE_ADDRESS_LIMIT"]
+    waits = [_delay(since, config["LOGIN_THROTTLE_ACCOUNT_LIMIT"],
+                    LoginAttempt.email == email, LoginAttempt.address == address),
+             _delay(since, config["LOGIN_THROTTLE_ADDRESS_LIMIT"],
+                    LoginAttempt.address == address)]
+    return max(waits)
+
+
+def _delay(since, free: int, *where) -> int:
+    config = current_app.config
+    last_success = (select(func.max(LoginAttempt.attempted_at))
+                    .where(*where, LoginAttempt.succeeded.is_(True),
+                           LoginAttempt.attempted_at >= since)
+                    .scalar_subquery())
+    failures, last_failure = db.session.execute(
+        select(func.count(), func.max(LoginAttempt.attempted_at))
+        .where(*where, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since,
+               LoginAttempt.attempted_at > func.coalesce(last_success, since))).one()
+    if failures < free or last_failure is None:
+        return 0
+    if last_failure.tzinfo is None:  # SQLite hands back naive UTC in an aggregate
+        last_failure = last_failure.replace(tzinfo=UTC)
+    delay = min(config["LOGIN_THROTTLE_DELAY"] * 2 ** min(failures - free, 16),
+                config["LOGIN_THROTTLE_MAX_DELAY"])
+    remaining = (last_failure + delay - utcnow()).total_seconds()
+    return max(0, math.ceil(remaining))
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -144,3 +174,99 @@ def set_locale(user: User, locale: str) -> None:
     if locale not in LOCALES:
         raise DomainError(_("Langue inconnue : %(locale)s.", locale=locale), "locale")
     user.locale = locale
+
+
+#: How long a set-password link works, unless the configuration says otherwise.
+PASSWORD_LINK_LIFETIME = timedelta(days=3)
+
+
+def invite_user(email: str, full_name: str, role: str, organisation: Organisation | None,
+                actor: User) -> User:
+    """Create an account whose person chooses the password through a one-time link."""
+    # Nobody knows this password: the account opens only once the link has been used.
+    return create_user(email, full_name, role, secrets.token_urlsafe(32), organisation,
+                       actor=actor)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_password_link(user: User, actor: User | None = None) -> str:
+    """Return a new one-time token to set the user's password; earlier unused ones stop."""
+    now = utcnow()
+    for link in db.session.scalars(select(PasswordLink).where(
+            PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None),
+            PasswordLink.expires_at > now)):
+        link.expires_at = now
+    token = secrets.token_urlsafe(32)
+    lifetime = current_app.config.get("PASSWORD_LINK_LIFETIME", PASSWORD_LINK_LIFETIME)
+    db.session.add(PasswordLink(user_id=user.id, token_digest=_digest(token),
+                                expires_at=now + lifetime, created_by_id=actor.id if actor
+                                else None, created_at=now))
+    record("user.password_link", "user", user.id, actor=actor)
+    db.session.flush()
+    return token
+
+
+def password_link(token: str) -> PasswordLink | None:
+    """Return the link a token opens, if it is unused, unexpired and its account active."""
+    if not token or len(token) > 200:
+        return None
+    link = db.session.scalar(select(PasswordLink).where(
+        PasswordLink.token_digest == _digest(token)))
+    if link is None or link.used_at is not None or link.expires_at <= utcnow() \
+            or not link.user.active:
+        return None
+    return link
+
+
+def use_password_link(token: str, new: str) -> User:
+    """Set the password through a one-time link, which then stops working."""
+    link = password_link(token)
+    if link is None:
+        raise DomainError(_("Ce lien n'est plus valide. Demandez-en un nouveau à la "
+                            "coordination."))
+    problem = password_problem(new, link.user.email)
+    if problem:
+        raise DomainError(problem, "new_password")
+    link.used_at = utcnow()
+    link.user.password_hash = hash_password(new)
+    link.user.rotate_session_token()
+    record("user.password_set", "user", link.user.id, actor=link.user,
+           changes={"through": "link"})
+    return link.user
+
+
+def update_account(user: User, actor: User, full_name: str, role: str,
+                   organisation: Organisation | None) -> dict:
+    """Change a person's name, role or organisation; a new role ends their sessions."""
+    if role not in ROLES:
+        raise DomainError(_("Rôle inconnu : %(role)s.", role=role), "role")
+    if role == "partner" and organisation is None:
+        raise DomainError(_("Un ou une partenaire doit appartenir à une organisation."),
+                          "organisation")
+    if user.id == actor.id and role != user.role:
+        raise DomainError(_("Vous ne pouvez pas changer votre propre rôle."), "role")
+    organisation = organisation if role == "partner" else None
+    before = {"full_name": user.full_name, "role": user.role,
+              "organisation": user.organisation.code if user.organisation else None}
+    user.full_name = full_name.strip() or user.full_name
+    user.role, user.organisation = role, organisation
+    after = {"full_name": user.full_name, "role": user.role,
+             "organisation": organisation.code if organisation else None}
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:
+        if "role" in changes or "organisation" in changes:
+            user.rotate_session_token()  # what they may see changed: they log in again
+        record("user.updated", "user", user.id, actor=actor, changes=changes)
+        db.session.flush()
+    return changes
+
+
+def set_digest(user: User, enabled: bool) -> None:
+    """Turn a person's follow-up e-mails (daily list, weekly summary) on or off."""
+    if user.digest_enabled != enabled:
+        user.digest_enabled = enabled
+        record("user.digest_changed", "user", user.id, actor=user,
+               changes={"digest_enabled": [not enabled, enabled]})

@@ -8,9 +8,16 @@ from flask_login import current_user
 
 from caseflow.auth import services
 from caseflow.auth.access import EVERYONE, allow, public
-from caseflow.auth.forms import LanguageForm, LoginForm, LogoutForm, PasswordChangeForm
+from caseflow.auth.forms import (
+    EmailPreferencesForm,
+    LanguageForm,
+    LoginForm,
+    LogoutForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+)
 from caseflow.auth.sessions import end_session, start_session
-from caseflow.boundary import keep_refusal, show_refusal
+from caseflow.boundary import keep_refusal, page_status, show_refusal, submit
 from caseflow.errors import DomainError
 from caseflow.templating import current_locale
 
@@ -49,7 +56,7 @@ def login():
             status = 401
         else:
             start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next")), 303)
     elif form.is_submitted():
         status = 400
     return render_template("auth/login.html", form=form), status
@@ -62,7 +69,7 @@ def logout():
     current_user.rotate_session_token()
     end_session()
     flash(_("Vous êtes déconnecté."), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -80,9 +87,38 @@ def change_password():
             # This session goes on with the new token; every other one has ended.
             start_session(current_user._get_current_object())
             flash(_("Votre mot de passe a été changé."), "success")
-            return redirect(url_for("desk.home_page"))
+            return redirect(url_for("desk.home_page"), 303)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status
+
+
+@bp.route("/password/set/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str):
+    """Let a new (or locked-out) person choose a password through their one-time link."""
+    if services.password_link(token) is None:
+        return render_template("auth/set_password.html", form=None), 404
+    form = SetPasswordForm()
+    done = None
+    if form.validate_on_submit():
+        done = submit(form, lambda: services.use_password_link(token, form.new_password.data))
+        if done.saved:
+            end_session()
+            flash(_("Votre mot de passe est choisi. Connectez-vous."), "success")
+            return redirect(url_for("auth.login"), 303)
+    return render_template("auth/set_password.html", form=form), page_status(form, done)
+
+
+@bp.route("/account/emails", methods=["GET", "POST"])
+@allow(*EVERYONE)
+def email_preferences():
+    """Let a person turn their follow-up e-mails on or off."""
+    form = EmailPreferencesForm(digest_enabled=current_user.digest_enabled)
+    if form.validate_on_submit():
+        services.set_digest(current_user, form.digest_enabled.data)
+        flash(_("Vos préférences de courriel sont enregistrées."), "success")
+        return redirect(url_for("auth.email_preferences"), 303)
+    return render_template("auth/emails.html", form=form), page_status(form)
 
 
 @bp.route("/language", methods=["POST"])

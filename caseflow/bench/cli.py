@@ -38,10 +38,12 @@ def _levels(_context, _parameter, value: str | None) -> list[int] | None:
 @click.option("--yes", is_flag=True, help="Replace the database given with --db without asking.")
 @click.option("--reuse", is_flag=True,
               help="Keep the database an earlier run generated with the same size and seed.")
+@click.option("--only", default="", metavar="TEXT",
+              help="Run only the scenarios whose name holds TEXT (e.g. \"audit\"); no commands.")
 @click.option("--seed", default=2026, show_default=True, help="Seed of the generated data.")
 @click.pass_context
 @with_appcontext
-def bench(context, dossiers, db_url, quick, clients, yes, reuse, seed) -> None:
+def bench(context, dossiers, db_url, quick, clients, yes, reuse, only, seed) -> None:
     """Measure caseflow against the floor of the same work, on one generated database."""
     if context.invoked_subcommand is not None:
         return
@@ -54,7 +56,7 @@ def bench(context, dossiers, db_url, quick, clients, yes, reuse, seed) -> None:
                       abort=True)
     factory = current_app.extensions[FACTORY]
     results = run_bench(factory, dossiers=dossiers, db_url=db_url, quick=quick, clients=clients,
-                        seed=seed, reuse=reuse, echo=click.echo)
+                        seed=seed, reuse=reuse, only=only, echo=click.echo)
     failed = [name for name, entry in results["scenarios"].items()
               for figures in entry["levels"].values() if figures["caseflow"]["errors"]]
     if failed:

@@ -158,8 +158,10 @@ def _demo_dossier(rng, lists, advisors, coordinator, territory, workflow, opened
             occurred_on=moment, kind=rng.choice(["meeting", "call", "email", "meeting"]),
             subjects=rng.sample(subjects, rng.randint(1, 3)),
             minutes=rng.choice([30, 45, 60, 90, 120]), notes=rng.choice(NOTES)))
+    entered = opened
     for trigger in rng.choice(PATHS[workflow]):
         moment = min(moment + timedelta(days=rng.randint(5, 60)), today)
+        entered = moment
         actor = coordinator if trigger == "reopen" else advisor
         if trigger == "start_constitution":
             _start_documents(dossier, advisor, lists, rng, moment)
@@ -177,6 +179,9 @@ def _demo_dossier(rng, lists, advisors, coordinator, territory, workflow, opened
         db.session.flush()
         if trigger == "start_financing":
             _apply_for_financing(dossier, advisor, lists, rng, moment)
+    # The demo plays months of work in one run: each dossier entered its step when the
+    # story says, so the dashboard's aging reads as a hub's would.
+    dossier.state_entered_at = datetime.combine(entered, time(10), tzinfo=UTC)
     _decide_financing(dossier, advisor, rng, today)
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from caseflow.auth.access import EVERYONE, allow
-from caseflow.desk import audit_log, home
+from caseflow.desk import audit_log, home, lists, reassign
 from caseflow.desk.dossier_page import render_dossier_page
 from caseflow.dossiers.access import visible_dossier
 from caseflow.referrals.portal import render_referral
@@ -12,7 +12,9 @@ from caseflow.referrals.queries import inbox_counts
 from caseflow.referrals.services import active_for
 
 bp = Blueprint("desk", __name__)
-bp.add_url_rule("/audit/", view_func=audit_log.audit_log)
+for module in (audit_log, lists, reassign):
+    for rule, view, methods in module.RULES:
+        bp.add_url_rule(rule, view_func=view, methods=methods)
 
 
 @bp.route("/")

@@ -9,7 +9,9 @@ def init_app(app) -> None:
     """Register the checklist pages, the workflow's documents guard, the seeded kinds, the
     timeline entries and what templates need of documents."""
     from caseflow.audit import timeline
+    from caseflow.documents import storage
     from caseflow.documents.checklist import kind_label
+    from caseflow.documents.cli import files
     from caseflow.documents.guards import constitution_documents_complete
     from caseflow.documents.models import STATUS_CLASSES, STATUS_LABELS
     from caseflow.documents.seed import seed_document_kinds
@@ -17,7 +19,12 @@ def init_app(app) -> None:
     from caseflow.dossiers.workflows import add_guard
     from caseflow.reference.seed import add_seeder
 
+    kind = app.config.get("FILE_STORAGE")
+    if kind not in storage.KINDS:
+        raise ValueError(f"FILE_STORAGE (CASEFLOW_FILE_STORAGE) is {kind!r}: expected one of "
+                         + ", ".join(storage.KINDS))
     app.register_blueprint(bp)
+    app.cli.add_command(files)
     add_guard(app, "constitution_documents_complete", constitution_documents_complete)
     add_seeder(app, seed_document_kinds)
     app.add_template_global(lambda status: STATUS_LABELS.get(status, status), "document_status")

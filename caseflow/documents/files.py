@@ -45,18 +45,29 @@ def detect(content: bytes) -> FileType | None:
     return _text(content)
 
 
+# An OpenDocument `mimetype` member is a few dozen bytes: one that says it is larger, or
+# inflates to more, is not an office file. Nothing else of an archive is ever inflated.
+MIMETYPE_MAX_BYTES = 128
+
+
 def _office(content: bytes) -> FileType | None:
     try:
         archive = zipfile.ZipFile(BytesIO(content))
         names = set(archive.namelist())
         if "mimetype" in names:
-            extension = OPENDOCUMENT.get(archive.read("mimetype").strip())
+            member = archive.getinfo("mimetype")
+            if member.file_size > MIMETYPE_MAX_BYTES:
+                return None
+            with archive.open(member) as handle:
+                declared = handle.read(MIMETYPE_MAX_BYTES + 1).strip()
+            extension = OPENDOCUMENT.get(declared)
             if extension:
-                return FileType(extension, archive.read("mimetype").strip().decode())
+                return FileType(extension, declared.decode())
         for marker, (extension, content_type) in ZIP_KINDS.items():
             if marker in names:
                 return FileType(extension, content_type)
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, RuntimeError,
+            EOFError, NotImplementedError, ValueError):
         return None
     return None
 
@@ -71,11 +82,25 @@ def _text(content: bytes) -> FileType | None:
             continue
         if any(unicodedata.category(c) == "Cc" and c not in "\r\n\t\f" for c in text[:4096]):
             return None
-        first = text.splitlines()[0] if text else ""
-        if first.count(";") + first.count(",") >= 2:
+        if _is_table(text[:4096]):
             return FileType("csv", "text/csv")
         return FileType("txt", "text/plain")
     return None
+
+
+def _is_table(sample: str) -> bool:
+    """Say whether text reads as delimited rows: a first line with three columns or more, or
+    two lines or more that all have the same number of separators (two columns included)."""
+    lines = [line for line in sample.splitlines() if line.strip()]
+    if not lines:
+        return False
+    if lines[0].count(";") + lines[0].count(",") >= 2:
+        return True
+    if len(sample) == 4096 and len(lines) > 2:
+        lines = lines[:-1]  # the last line may be cut in the middle
+    return len(lines) > 1 and any(
+        len({line.count(separator) for line in lines}) == 1 and lines[0].count(separator) >= 1
+        for separator in (";", ",", "\t"))
 
 
 def safe_name(name: str, extension: str) -> str:

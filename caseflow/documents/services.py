@@ -1,6 +1,7 @@
 """Changing a dossier's checklist and its files; each change is audited and bumps the dossier."""
 
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 from caseflow.audit.services import record
 from caseflow.auth.models import User
 from caseflow.database import utcnow
-from caseflow.documents import files
+from caseflow.documents import files, storage
 from caseflow.documents.models import DOCUMENT_STATUSES, Attachment, DocumentKind, DossierDocument
 from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.services import check_version, flush_or_conflict
@@ -47,8 +48,12 @@ def set_status(dossier: Dossier, actor: User, expected_version: int | None,
 
 
 def attach(dossier: Dossier, actor: User, expected_version: int | None, kind: DocumentKind,
-           filename: str, content: bytes, folder: Path, limit: int) -> Attachment:
-    """Keep an uploaded file on a checklist item, after checking what it really is."""
+           filename: str, content: bytes, store: "storage.Storage | Path | None",
+           limit: int) -> Attachment:
+    """Keep an uploaded file on a checklist item, after checking what it really is.
+
+    `store` is where the file goes: a storage, a local folder, or None for the configured one.
+    """
     check_version(dossier, expected_version)
     if not content:
         raise DomainError(_("Le fichier est vide."), "file")
@@ -62,7 +67,12 @@ def attach(dossier: Dossier, actor: User, expected_version: int | None, kind: Do
     item = _item(dossier, kind)
     if item.status == "todo":
         item.status = "draft"
-    stored_name, digest = files.store(folder, content)
+    if store is None:
+        store = storage.configured()
+    elif isinstance(store, Path):
+        store = storage.LocalStorage(store)
+    kept = store.save(BytesIO(content))
+    stored_name, digest = kept.name, kept.sha256
     attachment = Attachment(dossier_id=dossier.id, document=item,
                             original_name=files.safe_name(filename, detected.extension),
                             stored_name=stored_name, content_type=detected.content_type,
@@ -93,11 +103,16 @@ def remove(attachment: Attachment, actor: User, dossier: Dossier,
     flush_or_conflict(dossier)
 
 
+def code_taken(code: str) -> bool:
+    """Say whether a document kind already has this code."""
+    return db.session.scalar(select(DocumentKind.id).where(DocumentKind.code == code)) is not None
+
+
 def add_kind(actor: User, code: str, label_fr: str, label_en: str, active: bool,
              required_for: list[str]) -> DocumentKind:
     """Add a document kind to the checklists; a code is taken once."""
     code = code.strip()
-    if db.session.scalar(select(DocumentKind.id).where(DocumentKind.code == code)):
+    if code_taken(code):
         raise DomainError(_("Ce code existe déjà."), "code")
     position = (db.session.scalar(select(func.max(DocumentKind.position))) or 0) + 1
     kind = DocumentKind(code=code, label_fr=label_fr.strip(), label_en=label_en.strip(),

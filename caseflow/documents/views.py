@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from caseflow.auth.access import EVERYONE, allow
 from caseflow.boundary import page_status, submit
-from caseflow.documents import files, services
+from caseflow.documents import services, storage
 from caseflow.documents.forms import DocumentStatusForm, RemoveFileForm, UploadForm
 from caseflow.documents.models import Attachment, DocumentKind
 from caseflow.dossiers.access import STAFF, visible_dossier
@@ -32,9 +32,8 @@ def _kind_or_404(code: str) -> DocumentKind:
 
 
 def upload_folder() -> Path:
-    """Return the folder that keeps uploaded files, outside any static folder."""
-    configured = current_app.config["UPLOAD_FOLDER"]
-    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+    """Return the local folder that keeps uploaded files, outside any static folder."""
+    return storage.local().folder
 
 
 def _page(dossier, kind, status_form=None, upload_form=None, remove_form=None, status=200):
@@ -84,7 +83,7 @@ def upload(dossier_id: int, code: str):
             abort(413)
         kept = submit(form, lambda: services.attach(
             dossier, current_user, form.version.data, kind, form.file.data.filename or "",
-            content, upload_folder(), limit), current=dossier)
+            content, None, limit), current=dossier)
         if kept.saved:
             flash(_("Fichier ajouté."), "success")
             return redirect(url_for("documents.item", dossier_id=dossier_id, code=code), 303)
@@ -106,13 +105,13 @@ def download(dossier_id: int, attachment_id: int):
     visible_dossier(dossier_id, current_user)
     attachment = _attachment_or_404(dossier_id, attachment_id)
     try:
-        path = files.path_of(upload_folder(), attachment.stored_name)
-    except ValueError:
+        stream = storage.open_file(attachment.stored_name)
+    except storage.MissingFile:
         abort(404)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name, max_age=0)
+    response = send_file(stream, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.original_name, max_age=0)
+    response.content_length = attachment.size
+    return response
 
 
 @bp.route("/<int:dossier_id>/files/<int:attachment_id>/remove", methods=["POST"])

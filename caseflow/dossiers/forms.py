@@ -130,7 +130,35 @@ class CaseloadFilterForm(Form):
                                                           ("overdue", _l("En retard")),
                                                           ("week", _l("Dû cette semaine"))]),
                             validators=[Optional()])
+    status = SelectField(_l("Statut"), choices=choices([("", _l("Tous")),
+                                                        ("open", _l("En cours")),
+                                                        ("closed", _l("Fermés"))]),
+                         validators=[Optional()])
+    advisor = SelectField(_l("Conseiller ou conseillère"), validators=[Optional()])
+    organisation = SelectField(_l("Référé à"), validators=[Optional()])
+    waiting = IntegerField(_l("Sans réponse depuis (jours)"),
+                           validators=[Optional(), NumberRange(0, 3650)])
+    opened_from = DateField(_l("Ouvert depuis le"), validators=[Optional()])
+    opened_to = DateField(_l("Ouvert jusqu'au"), validators=[Optional()])
+    state_days_min = IntegerField(_l("À cette étape depuis au moins (jours)"),
+                                  validators=[Optional(), NumberRange(0, 36500)])
+    state_days_max = IntegerField(_l("À cette étape depuis au plus (jours)"),
+                                  validators=[Optional(), NumberRange(0, 36500)])
     sort = SelectField(_l("Trier par"), choices=choices([
         ("-updated", _l("Modifiés récemment")), ("reference", _l("Référence")),
-        ("follow_up", _l("Prochain suivi")), ("title", _l("Titre"))]), validators=[Optional()])
+        ("follow_up", _l("Prochain suivi")), ("title", _l("Titre")),
+        ("-state_age", _l("Plus longtemps à l'étape")), ("opened", _l("Date d'ouverture")),
+        ("-opened", _l("Ouverts récemment")), ("advisor", _l("Conseiller ou conseillère")),
+        ("state", _l("Étape")), ("-reference", _l("Référence (décroissante)")),
+        ("-title", _l("Titre (décroissant)")), ("-follow_up", _l("Prochain suivi (décroissant)")),
+        ("state_age", _l("Plus récemment à l'étape"))]), validators=[Optional()])
     page = IntegerField(validators=[Optional(), NumberRange(1, 100000)])
+
+
+class FollowUpForm(Form):
+    version = VersionField(validators=[Optional()])
+    due = DateField(_l("Date du prochain suivi"), validators=[Optional()],
+                    description=_l("Laissez vide pour n'en prévoir aucun."))
+    note = StringField(_l("Ce qui est attendu"), validators=[Optional(), Length(max=300)],
+                       render_kw={"placeholder": _l("Un retour du groupe est attendu...")})
+    submit = SubmitField(_l("Enregistrer le suivi"))

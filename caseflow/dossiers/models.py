@@ -80,6 +80,8 @@ class Dossier(db.Model):
     state: Mapped[str] = mapped_column(String(64), index=True)
     state_entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_follow_up: Mapped[date | None] = mapped_column(Date, index=True)
+    # What the advisor expects at the next follow-up ("un retour est attendu...").
+    follow_up_note: Mapped[str | None] = mapped_column(String(300))
     outcome: Mapped[str | None] = mapped_column(String(64))
     opened_on: Mapped[date] = mapped_column(Date, default=date.today)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -180,6 +182,11 @@ class Intervention(db.Model):
         secondary=intervention_subject, lazy="selectin", order_by=Subject.position)
 
 
+# The audit actions that may carry a dossier's change of state: a transition, or a migration
+# to a new version of its workflow.
+STATE_CHANGES = ("dossier.transition", "dossier.migrated")
+
+
 class UnauditedStateChange(RuntimeError):
     """A dossier's state was about to change without its audit event: a programming error."""
 
@@ -195,7 +202,7 @@ def _refuse_unaudited_state_change(session, _flush_context, _instances) -> None:
         if not inspect(dossier).attrs.state.history.has_changes():
             continue
         audited = any(isinstance(item, AuditEvent) and item.dossier_id == dossier.id
-                      and item.action == "dossier.transition" for item in session.new)
+                      and item.action in STATE_CHANGES for item in session.new)
         if not audited:
             raise UnauditedStateChange(
                 f"dossier {dossier.reference}: state changed without its audit event")

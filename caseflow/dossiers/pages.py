@@ -18,3 +18,16 @@ def register(app, render) -> None:
 def dossier_page(dossier, status: int = 200, **forms):
     """Answer with the dossier page, its forms replaced by the ones given."""
     return current_app.extensions[KEY](dossier, status=status, **forms)
+
+
+TOOLS = "caseflow.caseload_tools"
+
+
+def add_caseload_tools(app, partial: str) -> None:
+    """Add a partial drawn above the caseload's table (export, saved filters), given `filters`."""
+    app.extensions.setdefault(TOOLS, []).append(partial)
+
+
+def caseload_tools() -> list[str]:
+    """Return the partials registered for the caseload's toolbar."""
+    return list(current_app.extensions.get(TOOLS, ()))

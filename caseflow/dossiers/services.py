@@ -341,3 +341,51 @@ def remove_intervention(intervention: Intervention, actor: User,
     record("intervention.removed", "intervention", identifier, actor=actor,
            dossier_id=dossier.id, changes={name: [value, None] for name, value in before.items()},
            reason=reason.strip() or None)
+
+
+def reassign(dossier: Dossier, actor: User, advisor: User, reason: str) -> bool:
+    """Hand a dossier to another advisor, with the reason; False when it already is theirs."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Donnez la raison de la réassignation."), "reason")
+    if advisor.role not in STAFF or not advisor.active:
+        raise DomainError(_("Le dossier doit être confié à une personne du Pôle."), "advisor")
+    if dossier.advisor_id == advisor.id:
+        return False
+    before = dossier.advisor.email if dossier.advisor is not None else None
+    dossier.advisor = advisor
+    dossier.touch()
+    record("dossier.reassigned", "dossier", dossier.id, actor=actor, dossier_id=dossier.id,
+           changes={"advisor": [before, advisor.email]}, reason=reason)
+    flush_or_conflict(dossier)
+    return True
+
+
+#: How far ahead a follow-up may be planned by hand.
+FOLLOW_UP_HORIZON = timedelta(days=3 * 366)
+
+
+def set_follow_up(dossier: Dossier, actor: User, expected_version: int | None,
+                  due: date | None, note: str = "", today: date | None = None) -> dict:
+    """Set or move a dossier's next follow-up by hand (date and what is expected), audited."""
+    check_version(dossier, expected_version)
+    today = today or date.today()
+    note = (note or "").strip()
+    if dossier.outcome is not None:
+        raise DomainError(_("Un dossier fermé n'a pas de suivi à prévoir."), "due")
+    if due is not None and due < today - timedelta(days=366):
+        raise DomainError(_("Cette date est trop ancienne."), "due")
+    if due is not None and due > today + FOLLOW_UP_HORIZON:
+        raise DomainError(_("Prévoyez le suivi dans les trois prochaines années."), "due")
+    if due is None and note:
+        raise DomainError(_("Donnez la date du suivi."), "due")
+    before = {"next_follow_up": dossier.next_follow_up, "follow_up_note": dossier.follow_up_note}
+    dossier.next_follow_up, dossier.follow_up_note = due, note or None
+    after = {"next_follow_up": dossier.next_follow_up, "follow_up_note": dossier.follow_up_note}
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:
+        dossier.touch()
+        record("dossier.follow_up_set", "dossier", dossier.id, actor=actor,
+               dossier_id=dossier.id, changes=changes)
+        flush_or_conflict(dossier)
+    return changes

@@ -7,6 +7,7 @@ from caseflow.audit import timeline
 CHANGES = "dossiers/_timeline_changes.html"
 TRANSITION = "dossiers/_timeline_transition.html"
 INTERVENTION = "dossiers/_timeline_intervention.html"
+MIGRATION = "dossiers/_timeline_migration.html"
 
 FIELD_LABELS = {
     "title": _l("Titre"),
@@ -26,6 +27,7 @@ FIELD_LABELS = {
     "objectives": _l("Objectifs du protocole"),
     "state": _l("Étape"),
     "next_follow_up": _l("Prochain suivi"),
+    "follow_up_note": _l("Ce qui est attendu"),
     "outcome": _l("Bilan"),
     "comment": _l("Commentaire"),
     "referral": _l("Référencement"),
@@ -45,9 +47,13 @@ def init_app(app) -> None:
                             "intervention.imported": _l("Interventions importées")})
     timeline.register(app, {"dossier.updated": _l("Dossier modifié"),
                             "dossier.assigned": _l("Dossier confié"),
+                            "dossier.reassigned": _l("Dossier réassigné"),
+                            "dossier.follow_up_set": _l("Prochain suivi planifié"),
                             "intervention.edited": _l("Intervention corrigée")}, CHANGES)
     timeline.register(app, {"dossier.transition": _l("Changement d'étape")}, TRANSITION,
                       milestone=True)
+    timeline.register(app, {"dossier.migrated": _l("Dossier passé à une nouvelle version du "
+                                                  "parcours")}, MIGRATION, milestone=True)
     timeline.register(app, {"intervention.added": _l("Intervention consignée"),
                             "intervention.removed": _l("Intervention retirée")}, INTERVENTION)
     app.add_template_global(field_label, "field_label")

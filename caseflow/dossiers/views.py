@@ -3,28 +3,35 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from caseflow.auth.access import allow
+from caseflow.auth.models import User
 from caseflow.boundary import page_status, submit
 from caseflow.dossiers import choices, interventions, queries, services
 from caseflow.dossiers.access import STAFF, visible_dossier
-from caseflow.dossiers.forms import CaseloadFilterForm, DossierForm, EditDossierForm, TransitionForm
+from caseflow.dossiers.forms import (
+    CaseloadFilterForm,
+    DossierForm,
+    EditDossierForm,
+    FollowUpForm,
+    TransitionForm,
+)
 from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.workflows import DEFAULT_WORKFLOW, definition, engine, label
+from caseflow.extensions import db
 from caseflow.forms import choices as options
 from caseflow.i18n import language
-from caseflow.reference.models import Sector, Territory
+from caseflow.reference.models import Organisation, Sector, Territory
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 for rule, view, methods in interventions.RULES:
     bp.add_url_rule(rule, view_func=view, methods=methods)
 
 
-@bp.route("/")
-@allow(*STAFF)
-def caseload():
-    """List dossiers with filters, search, sort and pages; "Mes dossiers" by default."""
-    form = CaseloadFilterForm(request.args)
+def read_filters(args) -> tuple[CaseloadFilterForm, queries.CaseloadFilters | None]:
+    """Read the caseload's filters from a query string; None when they are not valid."""
+    form = CaseloadFilterForm(args)
     states = sorted({(name, label(s, language()))
                      for d in engine().definitions.values() for name, s in d.states.items()},
                     key=lambda pair: pair[1])
@@ -33,15 +40,35 @@ def caseload():
                                       for i in choices.items(Territory))])
     form.sector.choices = options([("", _("Tous")), *((i.code, i.label)
                                    for i in choices.items(Sector))])
+    form.advisor.choices = options([("", _("Tous")), *(
+        (str(user.id), user.full_name) for user in db.session.scalars(
+            select(User).where(User.role.in_(STAFF)).order_by(User.full_name)))])
+    form.organisation.choices = options([("", _("Toutes")), *(
+        (o.code, o.name) for o in db.session.scalars(
+            select(Organisation).order_by(Organisation.kind, Organisation.name)))])
     if not form.validate():
-        return render_template("dossiers/caseload.html", form=form, page=None), 400
+        return form, None
     default_scope = "mine" if current_user.role == "advisor" else "all"
     filters = queries.CaseloadFilters(
         q=form.q.data or "", scope=form.scope.data or default_scope, state=form.state.data,
         territory=form.territory.data, sector=form.sector.data,
         follow_up=form.follow_up.data, sort=form.sort.data or "-updated",
-        page=form.page.data or 1)
+        page=form.page.data or 1, status=form.status.data or "",
+        advisor=int(form.advisor.data) if form.advisor.data else None,
+        organisation=form.organisation.data or "", waiting=form.waiting.data,
+        opened_from=form.opened_from.data, opened_to=form.opened_to.data,
+        state_days_min=form.state_days_min.data, state_days_max=form.state_days_max.data)
     form.scope.data = filters.scope
+    return form, filters
+
+
+@bp.route("/")
+@allow(*STAFF)
+def caseload():
+    """List dossiers with filters, search, sort and pages; "Mes dossiers" by default."""
+    form, filters = read_filters(request.args)
+    if filters is None:
+        return render_template("dossiers/caseload.html", form=form, page=None), 400
     page = queries.caseload(filters, current_user, current_app.config["CASELOAD_PAGE_SIZE"])
     return render_template("dossiers/caseload.html", form=form, page=page, filters=filters)
 
@@ -133,3 +160,22 @@ def transition(dossier_id: int, trigger: str):
     return render_template("dossiers/transition.html", form=form, dossier=dossier,
                            definition=workflow, transition=chosen, refusal=refusal), \
         page_status(form, moved)
+
+
+@bp.route("/<int:dossier_id>/follow-up", methods=["GET", "POST"])
+@allow(*STAFF)
+def follow_up(dossier_id: int):
+    """Set or move the dossier's next follow-up by hand: when, and what is expected."""
+    dossier = visible_dossier(dossier_id, current_user)
+    form = FollowUpForm(version=dossier.version, due=dossier.next_follow_up,
+                        note=dossier.follow_up_note)
+    saved = None
+    if form.validate_on_submit():
+        saved = submit(form, lambda: services.set_follow_up(
+            dossier, current_user, form.version.data, form.due.data, form.note.data or ""),
+            current=dossier)
+        if saved.saved:
+            flash(_("Prochain suivi enregistré."), "success")
+            return redirect(url_for("desk.dossier", dossier_id=dossier_id), 303)
+    return render_template("dossiers/follow_up.html", form=form, dossier=dossier), \
+        page_status(form, saved)

@@ -13,8 +13,8 @@ from caseflow.imports.problems import Problem
 from caseflow.imports.reading import Sheet
 from caseflow.imports.rows import INVALID, missing_reason
 from caseflow.imports.values import (
+    Suggestions,
     ValueProblem,
-    closest_text,
     parse_count,
     parse_date,
     parse_money,
@@ -46,6 +46,7 @@ class FinancingRows:
                  today: date | None = None):
         """Prepare to read a financing sheet against the known dossiers."""
         self.sheet, self.catalogue, self.known = sheet, catalogue, known
+        self.closest_dossier = Suggestions(known)
         self.today = today or date.today()
         self.problems: list[Problem] = []
         self.lines: list[FinancingSpec] = []
@@ -89,7 +90,7 @@ class FinancingRows:
         elif reference not in self.known:
             self.problem(number, "dossier", reference,
                          _("dossier inconnu : ni dans le fichier des interventions ni dans "
-                           "la base"), closest_text(reference, self.known))
+                           "la base"), self.closest_dossier(reference))
         for name in ("fund", "decision"):
             if not row.get(name):
                 self.missing(number, name)

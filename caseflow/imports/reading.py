@@ -6,6 +6,7 @@ their French alias; each row keeps the number the spreadsheet shows (the header 
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -58,6 +59,15 @@ FINANCING_COLUMNS: dict[str, tuple[str, ...]] = {
 FINANCING_REQUIRED = ("dossier", "fund", "decision")
 # More rows than this is not a year of a hub's work: refuse before spending time on it.
 MAX_ROWS = 200_000
+# A workbook's parts as they say they inflate; a real one of MAX_ROWS rows stays far below.
+XLSX_MAX_INFLATED = 256 * 1024 * 1024
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f]")
+CHUNK_BYTES = 1024 * 1024
+
+
+class TooManyRows(Exception):
+    """The file holds more rows than an import takes."""
 
 
 @dataclass
@@ -126,7 +136,7 @@ def _text(content: bytes) -> str | None:
             text = content.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if not any(ord(char) < 32 and char not in "\t\r\n" for char in text):
+        if not CONTROL.search(text):
             return text
     return None
 
@@ -140,22 +150,73 @@ def _csv_records(text: str):
 
 
 def _records(name: str, content: bytes):
-    """Return the rows of a file as lists of text, or None when it is not a spreadsheet."""
+    """Return the rows of a file as an iterator of lists of text, or None when it is not a
+    spreadsheet; raise TooManyRows, before reading them, for a workbook over the limit."""
     if content.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 if "xl/workbook.xml" not in archive.namelist():
                     return None
-            return list(_xlsx_records(content))
-        except Exception:  # noqa: BLE001 (a damaged upload may fail anywhere in openpyxl)
+                _check_workbook_size(archive)
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
             return None
+        return _guarded(_xlsx_records(content))
     text = _text(content)
     if text is None:
         return None
+    return _guarded(_csv_records(text))
+
+
+def _check_workbook_size(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook that would inflate past what a real one does, or whose sheets hold
+    more rows than the limit, counting their row tags as they inflate (never all at once)."""
+    members = archive.infolist()
+    if sum(member.file_size for member in members) > XLSX_MAX_INFLATED:
+        raise TooManyRows
+    for member in members:
+        if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
+            continue
+        rows, tag = 0, None
+        with archive.open(member) as handle:
+            while chunk := handle.read(CHUNK_BYTES):
+                if tag is None:
+                    # The sheet's own spelling of a row tag (`<row`, or `<x:row` when prefixed),
+                    # then counted at the speed of bytes.count, chunk by chunk (a tag cut
+                    # between two chunks is missed: the exact count is made while reading).
+                    found = ROW_TAG.search(chunk)
+                    if found is None:
+                        continue
+                    tag = found.group()[:-1]
+                rows += chunk.count(tag + b" ") + chunk.count(tag + b">")
+                if rows > MAX_ROWS:
+                    raise TooManyRows
+
+
+def _guarded(records):
+    """Yield records, in a way that a damaged file ends the reading instead of failing."""
     try:
-        return list(_csv_records(text))
+        yield from records
     except csv.Error:
-        return None
+        raise _Unreadable from None
+    except TooManyRows:
+        raise
+    except Exception:  # noqa: BLE001 (a damaged upload may fail anywhere in openpyxl)
+        raise _Unreadable from None
+
+
+class _Unreadable(Exception):
+    """The file broke while its rows were read."""
+
+
+def _numbered(records):
+    """Return the non-empty records with their row numbers; stop past the row limit."""
+    numbered = []
+    for number, cells in enumerate(records, start=1):
+        if any(cells):
+            numbered.append((number, cells))
+            if len(numbered) > MAX_ROWS:
+                raise TooManyRows
+    return numbered
 
 
 def _header(sheet: Sheet, cells: list[str], required) -> list[Problem]:
@@ -196,17 +257,20 @@ def read_sheet(name: str, content: bytes, columns: dict, required: tuple
     sheet = Sheet(name, columns)
     if not content.strip():
         return sheet, [Problem(1, "", "", _("le fichier est vide"), file=name)]
-    records = _records(name, content)
-    if records is None:
-        return sheet, [Problem(1, "", "", _("le fichier n'est ni un CSV (UTF-8, virgule ou "
-                                            "point-virgule) ni un classeur XLSX"), file=name)]
-    numbered = [(number, cells) for number, cells in enumerate(records, start=1)
-                if any(cells)]
-    if not numbered:
-        return sheet, [Problem(1, "", "", _("le fichier est vide"), file=name)]
-    if len(numbered) > MAX_ROWS:
+    unreadable = [Problem(1, "", "", _("le fichier n'est ni un CSV (UTF-8, virgule ou "
+                                       "point-virgule) ni un classeur XLSX"), file=name)]
+    try:
+        records = _records(name, content)
+        if records is None:
+            return sheet, unreadable
+        numbered = _numbered(records)
+    except TooManyRows:
         return sheet, [Problem(1, "", "", _("le fichier a plus de %(count)d lignes",
                                             count=MAX_ROWS), file=name)]
+    except _Unreadable:
+        return sheet, unreadable
+    if not numbered:
+        return sheet, [Problem(1, "", "", _("le fichier est vide"), file=name)]
     (_number, cells), *data = numbered
     problems = _header(sheet, cells, required)
     if not data and sheet.headers:

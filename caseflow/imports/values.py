@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from rapidfuzz import fuzz, process
 
 from caseflow.money import AmountError, parse_amount
 
@@ -20,6 +21,9 @@ SEPARATORS = re.compile(r"[\s_\-\u00a0\u202f]+")
 EARLIEST = date(1950, 1, 1)
 # A guess this far from the value is no help to the person who typed it.
 CLOSEST_CUTOFF = 0.3
+# How many refused values of one file get a closest guess: past that, the report names
+# the values without one, so a file of thousands of unknown dossiers still answers at once.
+CLOSEST_SEARCHES = 200
 
 
 class ValueProblem(ValueError):
@@ -52,6 +56,7 @@ class Matcher:
                 if text:
                     self._codes.setdefault(normalise(text), code)
         self._keys = list(self._codes)
+        self._closest: dict[str, str] = {}  # a file repeats its mistakes: search each once
 
     def code(self, text: str) -> str:
         """Return the code of a value, or raise ValueProblem naming the closest one."""
@@ -62,15 +67,34 @@ class Matcher:
 
     def closest(self, text: str) -> str:
         """Return the code closest to a value, or an empty string when none is close."""
-        guesses = difflib.get_close_matches(normalise(text), self._keys, n=1,
-                                            cutoff=CLOSEST_CUTOFF)
-        return self._codes[guesses[0]] if guesses else ""
+        key = normalise(text)
+        if key not in self._closest:
+            guesses = difflib.get_close_matches(key, self._keys, n=1, cutoff=CLOSEST_CUTOFF)
+            self._closest[key] = self._codes[guesses[0]] if guesses else ""
+        return self._closest[key]
 
 
 def closest_text(text: str, choices: Iterable[str]) -> str:
     """Return the choice closest to a value (e.g. a dossier reference), or empty."""
-    guesses = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
-    return guesses[0] if guesses else ""
+    found = process.extractOne(text, list(choices), scorer=fuzz.ratio, score_cutoff=60)
+    return found[0] if found else ""
+
+
+class Suggestions:
+    """The closest choice for each refused value, searched at most `limit` times a file."""
+
+    def __init__(self, choices: Iterable[str], limit: int = CLOSEST_SEARCHES):
+        """Keep the choices once, for every search."""
+        self.choices, self.limit = list(choices), limit
+        self.found: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        """Return the closest choice, or empty once the file has had its searches."""
+        if text not in self.found:
+            if len(self.found) >= self.limit:
+                return ""
+            self.found[text] = closest_text(text, self.choices)
+        return self.found[text]
 
 
 def parse_date(text: str, today: date | None = None) -> date:

@@ -14,6 +14,23 @@ def notifications() -> None:
     """Send and check the e-mail outbox."""
 
 
+@notifications.command("digest")
+@click.option("--date", "day", default=None, type=click.DateTime(["%Y-%m-%d"]),
+              help="Day to prepare (default: today).")
+@click.option("--weekly/--no-weekly", default=None,
+              help="Send the coordinators' weekly summary (default: on Mondays).")
+@with_appcontext
+def digest(day, weekly) -> None:
+    """E-mail each advisor their follow-ups due today and overdue (run once a day by cron)."""
+    from caseflow.notifications.digest import run_digest
+
+    run = run_digest(day.date() if day else None, weekly)
+    db.session.commit()
+    sent, failed = send_pending()
+    click.echo(f"Follow-up e-mails queued: {run.advisors}, weekly summaries: {run.summaries}; "
+               f"sent now: {sent}, failed: {failed}.")
+
+
 @notifications.command("send")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1),
               help="Most e-mails to send in this run.")

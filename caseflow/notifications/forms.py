@@ -1,10 +1,11 @@
 """Forms of the notifications slice: buttons that only carry the CSRF token."""
 
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from caseflow.forms import Form
 
-class ButtonForm(FlaskForm):
+
+class ButtonForm(Form):
     """A button: mark read, or retry an e-mail."""
 
     submit = SubmitField()

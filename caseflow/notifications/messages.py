@@ -37,6 +37,9 @@ KINDS: dict[str, Kind] = {
         _l("Motif : %(reason)s")),
     "financing.decided": Kind(
         _l("Décision de financement de %(organisation)s : %(reference)s — %(title)s")),
+    "dossier.reassigned": Kind(
+        _l("Dossier qui vous est confié : %(reference)s — %(title)s"),
+        _l("Motif : %(reason)s")),
     "referral.note": Kind(
         _l("Note de %(organisation)s : %(reference)s — %(title)s"),
         _l("Note : %(note)s")),

@@ -67,6 +67,17 @@ def notify(users: Iterable[User], kind: str, *, dossier: Dossier | None = None,
     return created
 
 
+def queue_email(to_address: str, subject: str, body: str) -> OutgoingEmail:
+    """Queue one e-mail that is no notification (a link, a digest); it leaves after commit."""
+    email = OutgoingEmail(to_address=to_address, subject=subject[:300], body=body,
+                          status="pending", attempts=0, next_attempt_at=utcnow())
+    db.session.add(email)
+    db.session.flush()
+    if has_request_context():
+        setattr(g, QUEUED_FLAG, True)
+    return email
+
+
 def notify_organisation(organisation: Organisation, kind: str, **options) -> list[Notification]:
     """Notify every active partner user of an organisation (same options as ``notify``)."""
     users = db.session.scalars(

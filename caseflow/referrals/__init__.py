@@ -19,14 +19,16 @@ def init_app(app) -> None:
     a referred dossier, the timeline entries and the referral labels templates use."""
     from caseflow.audit import timeline
     from caseflow.dossiers.access import share_with_partners
+    from caseflow.dossiers.queries import filter_by_referrals
     from caseflow.referrals.labels import ACTION_LABELS, RESULT_LABELS, STATE_CLASSES, STATE_LABELS
     from caseflow.referrals.portal import bp as partners_bp
-    from caseflow.referrals.queries import partner_may_see
+    from caseflow.referrals.queries import caseload_condition, partner_may_see
     from caseflow.referrals.views import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(partners_bp)
     share_with_partners(app, partner_may_see)
+    filter_by_referrals(app, caseload_condition)
     app.add_template_global(lambda state: STATE_LABELS.get(state, state), "referral_state")
     app.add_template_global(lambda state: STATE_CLASSES.get(state, "text-bg-light"),
                             "referral_state_class")

@@ -122,3 +122,16 @@ def partner_may_see(user):
     return exists().where(Referral.dossier_id == Dossier.id,
                           Referral.organisation_id == user.organisation_id,
                           Referral.state.in_(PARTNER_STATES))
+
+
+def caseload_condition(organisation: str, waiting: int | None):
+    """Return the SQL condition on Dossier: referred to this organisation (any, when blank),
+    and, with `waiting`, still waiting for its answer for at least that many days."""
+    conditions = [Referral.dossier_id == Dossier.id]
+    if organisation:
+        conditions.append(Referral.organisation_id == select(Organisation.id).where(
+            Organisation.code == organisation).scalar_subquery())
+    if waiting is not None:
+        conditions += [Referral.state.in_(AWAITING_ANSWER),
+                       Referral.sent_at <= utcnow() - timedelta(days=waiting)]
+    return exists().where(*conditions)

@@ -20,7 +20,7 @@ from caseflow.reports.periods import Period, PeriodError, fiscal_year, fiscal_ye
 bp = Blueprint("reports", __name__, url_prefix="/rapports")
 FORMATS = {
     "json": ("application/json", exports.to_json),
-    "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "csv": ("text/csv", exports.to_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              exports.to_xlsx),
 }

@@ -91,6 +91,22 @@ class Transition(Labelled):
     follow_up_days: int | None = None
 
 
+@dataclass(frozen=True)
+class Migration:
+    """How dossiers of earlier versions move to this one: each old state and its new name.
+
+    Declared in the file as `[migrate] from_version = 1, states = {old = "new"}`. A state
+    the mapping does not name keeps its name, and must therefore still exist.
+    """
+
+    from_version: int
+    states: Mapping[str, str]
+
+    def target(self, state: str) -> str:
+        """Return the state a dossier in `state` moves to."""
+        return self.states.get(state, state)
+
+
 # eq=False: definitions compare and hash by identity; `states` is a mapping and unhashable.
 @dataclass(frozen=True, eq=False)
 class Definition(Labelled):
@@ -104,6 +120,7 @@ class Definition(Labelled):
     outcomes: tuple[Choice, ...] = ()
     objectives: tuple[Choice, ...] = ()
     path: str = ""
+    migration: Migration | None = None
 
     def state(self, name: str) -> State:
         """Return the state called `name`, or raise KeyError."""
@@ -133,6 +150,18 @@ class Definition(Labelled):
     def transitions_into(self, state: str) -> list[Transition]:
         """List the transitions that lead to `state`, in file order."""
         return [t for t in self.transitions if t.dest == state]
+
+    def migration_of(self, version: int, state: str) -> str | None:
+        """Return the state a dossier of `version` in `state` runs in on this version, or None
+        when it would be stranded (its state is gone and no declared migration maps it)."""
+        if version == self.version:
+            return state if state in self.states else None
+        if version > self.version:
+            return None  # a newer version was removed: nothing says what its states mean
+        target = state
+        if self.migration is not None and version >= self.migration.from_version:
+            target = self.migration.target(state)
+        return target if target in self.states else None
 
     def reachable(self) -> frozenset[str]:
         """Return the states some path of transitions leads to from the initial state."""
@@ -184,7 +213,7 @@ class _Parser:
         raise DefinitionError(self.path, key, message)
 
     def definition(self, data: dict, stem: str) -> Definition:
-        self.keys(data, "", _TOP_KEYS, ("outcomes", "objectives"))
+        self.keys(data, "", _TOP_KEYS, ("outcomes", "objectives", "migrate"))
         name = self.text(data, "", "name")
         if name != stem:
             self.fail("name", f"{name!r} must equal the file name {stem!r}")
@@ -199,8 +228,10 @@ class _Parser:
         lists = {key: self.choices(data, key) for key in ("outcomes", "objectives")}
         transitions = self.transitions(data["transitions"], states, lists)
         self.graph(states, initial, transitions)
+        migration = self.migration(data["migrate"], version, states) if "migrate" in data else None
         return Definition(name, version, label_fr, label_en, initial, MappingProxyType(states),
-                          transitions, lists["outcomes"], lists["objectives"], self.path)
+                          transitions, lists["outcomes"], lists["objectives"], self.path,
+                          migration)
 
     def keys(self, table, where: str, required, optional=()):
         if not isinstance(table, dict):
@@ -239,6 +270,23 @@ class _Parser:
             if value in values[:index]:
                 self.fail(f"{where}[{index}]", f"{value!r} is listed twice")
         return tuple(values)
+
+    def migration(self, table, version, states) -> Migration:
+        self.keys(table, "migrate", ("from_version", "states"))
+        from_version = table["from_version"]
+        if type(from_version) is not int or not 1 <= from_version < version:
+            self.fail("migrate.from_version",
+                      f"must be a whole number from 1 to {version - 1} (an earlier version)")
+        mapping = table["states"]
+        if not isinstance(mapping, dict):
+            self.fail("migrate.states", 'must be a table of old = "new" state names')
+        for old, new in mapping.items():
+            where = f"migrate.states.{old}"
+            if not _STATE.match(old):
+                self.fail(where, f"{old!r} must be {_RULES[_STATE]}")
+            if not isinstance(new, str) or new not in states:
+                self.fail(where, f"unknown state {new!r} (expected one of: {', '.join(states)})")
+        return Migration(from_version, MappingProxyType(dict(mapping)))
 
     def states(self, table) -> dict[str, State]:
         if not isinstance(table, dict) or not table:
