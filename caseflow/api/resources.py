@@ -102,7 +102,8 @@ class Dossiers(MethodView):
         if after is not None:
             statement = statement.where(Dossier.id < after)
         limit = query["limit"]
-        rows = list(db.session.scalars(statement.order_by(None).order_by(Dossier.id.desc()).limit(limit + 1)))
+        statement = statement.order_by(None).order_by(Dossier.id.desc())  # keyset: by id
+        rows = list(db.session.scalars(statement.limit(limit + 1)))
         more = len(rows) > limit
         rows = rows[:limit]
         return {"items": [_dossier_answer(d) for d in rows],
