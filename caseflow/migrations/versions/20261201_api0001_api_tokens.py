@@ -1,7 +1,7 @@
 """personal API tokens
 
 Revision ID: api0001
-Revises: a9report0001
+Revises: desk0001
 Create Date: 2026-12-01 23:30:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'api0001'
-down_revision = 'a9report0001'
+down_revision = 'desk0001'
 branch_labels = None
 depends_on = None
 
