@@ -40,6 +40,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from caseflow import (
         activities,
         admin,
+        api,
         audit,
         auth,
         backup,
@@ -86,7 +87,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     # Plumbing first, then each slice above the ones it builds on; the desk last.
     for part in (i18n, http, boundary, templating, audit, reference, auth, dossiers,
                  notifications, documents, financing, referrals, activities, enterprises,
-                 reports, imports, admin, privacy, desk, bench, backup, cli):
+                 reports, imports, admin, privacy, desk, bench, backup, api, cli):
         part.init_app(app)
     # Every slice has registered its guards: the workflows can be loaded and checked.
     workflows.load(app, app.config["WORKFLOWS_DIRECTORY"] or ROOT / "workflows")

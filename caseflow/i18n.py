@@ -1,6 +1,6 @@
 """Interface language: Québec French first, English second."""
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -18,6 +18,8 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the CLI speaks the hub's language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if g.get("locale") in languages:  # asked for by this request (the API's Accept-Language)
+        return g.locale
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:

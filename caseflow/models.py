@@ -8,6 +8,7 @@ from caseflow.activities.models import (
     activity_organisation,
     activity_territory,
 )
+from caseflow.api.models import ApiToken
 from caseflow.audit.models import AuditEvent, AuditHead, AuditPersonal
 from caseflow.auth.models import LoginAttempt, PasswordLink, User
 from caseflow.desk.models import AuditCheck, SavedFilter
@@ -50,7 +51,7 @@ from caseflow.reports.models import PublishedReport
 __all__ = [
     "Activity", "Body", "Project", "activity_dossier", "activity_organisation",
     "activity_territory", "Enterprise", "enterprise_dossier",
-    "PublishedReport",
+    "ApiToken", "PublishedReport",
     "Referral", "ReferralNote",
     "Attachment", "DocumentKind", "DossierDocument", "StoredChunk", "FinancingLine",
     "AuditEvent", "AuditHead", "Counter", "Dossier", "DossierObjective", "Intervention",

@@ -2,6 +2,7 @@
 slice adds its own template globals in its `init_app`."""
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import format_datetime
 
@@ -35,8 +36,15 @@ def current_locale() -> str:
 
 
 def _money(value) -> str:
-    """Show an amount the Québec way: 94 115 $, 65 560,28 $."""
-    return format_amount(value) if value is not None else ""
+    """Show an amount in the reader's language: 94 115 $ in French, $94,115 in English."""
+    if value is None:
+        return ""
+    if language() != "en":
+        return format_amount(value)
+    value = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    cents = value != value.to_integral_value()
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.{2 if cents else 0}f}"
 
 
 def _file_size(size: int) -> str:

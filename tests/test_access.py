@@ -3,12 +3,13 @@
 import pytest
 from werkzeug.routing import Rule
 
-from caseflow.auth.access import PUBLIC, access_of
+from caseflow.auth.access import PUBLIC, TOKEN, access_of
 from tests.builders import csrf_token
 
-# The privacy page names the person in charge for anyone (Law 25), logged in or not.
+# The privacy page names the person in charge for anyone (Law 25), logged in or not; the API's
+# document and its reading page are public on purpose: they hold no data.
 PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "auth.set_password", "static",
-                    "bootstrap.static", "privacy.policy"}
+                    "bootstrap.static", "privacy.policy", "api_pages.openapi", "api_pages.docs"}
 
 
 def _url(rule: Rule) -> str:
@@ -35,12 +36,18 @@ def test_only_the_expected_endpoints_are_public(app):
 
 def test_anonymous_visitors_are_sent_to_login_from_every_closed_route(app, client):
     token = csrf_token(client)
+    with app.test_request_context():
+        by_token = {rule.endpoint for rule in _rules(app) if access_of(rule.endpoint) == TOKEN}
+    assert by_token
     checked = 0
     for rule in _rules(app):
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             response = client.open(_url(rule), method=method, data={"csrf_token": token})
+            if rule.endpoint in by_token:  # the API: no token, 401, never a page
+                assert response.status_code == 401, (rule, method, response.status_code)
+                continue
             assert response.status_code == 302, (rule, method, response.status_code)
             assert response.headers["Location"].startswith("/login"), rule
             checked += 1

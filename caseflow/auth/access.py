@@ -15,12 +15,20 @@ from caseflow.auth.models import ROLES
 from caseflow.extensions import login_manager
 
 PUBLIC = "public"
+# The API's operations: no session opens them; the API checks a bearer token itself.
+TOKEN = "token"
 EVERYONE = ROLES  # every logged-in role
 
 
 def public(view: Callable) -> Callable:
     """Open a view to anyone, logged in or not."""
     view.access = PUBLIC
+    return view
+
+
+def by_token(view: Callable) -> Callable:
+    """Leave a view to the API's own check of a personal token (never a session)."""
+    view.access = TOKEN
     return view
 
 
@@ -52,7 +60,7 @@ def enforce_access():
     if request.endpoint is None:  # no such route: let the 404 through
         return None
     decision = access_of(request.endpoint)
-    if decision == PUBLIC:
+    if decision in (PUBLIC, TOKEN):
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()

@@ -100,7 +100,9 @@ class InterventionForm(Form):
         Optional(), NumberRange(0, 1440, _l("La durée doit être comprise entre 0 et 1440 "
                                             "minutes."))])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
-    private = BooleanField(_l("Note interne : ne pas montrer ces notes aux partenaires"))
+    # On by default: a note reaches partners only when its author chooses so.
+    private = BooleanField(_l("Note interne : ne pas montrer ces notes aux partenaires"),
+                           default=True)
     submit = SubmitField(_l("Enregistrer l'intervention"))
 
 

@@ -30,6 +30,7 @@ FIELD_LABELS = {
     "follow_up_note": _l("Ce qui est attendu"),
     "outcome": _l("Bilan"),
     "comment": _l("Commentaire"),
+    "referral": _l("Référencement"),
     "workflow": _l("Parcours"),
     "occurred_on": _l("Date"),
     "kind": _l("Type"),

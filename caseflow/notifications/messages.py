@@ -35,6 +35,8 @@ KINDS: dict[str, Kind] = {
     "referral.withdrawn": Kind(
         _l("Référencement retiré par le Pôle : %(reference)s — %(title)s"),
         _l("Motif : %(reason)s")),
+    "financing.decided": Kind(
+        _l("Décision de financement de %(organisation)s : %(reference)s — %(title)s")),
     "dossier.reassigned": Kind(
         _l("Dossier qui vous est confié : %(reference)s — %(title)s"),
         _l("Motif : %(reason)s")),

@@ -60,11 +60,11 @@ REFERENCE_DATA: dict[str, list[tuple[str, str, str]]] = {
         ("info-es", "Information générale sur l'économie sociale et référencement",
          "General information on the social economy and referral"),
         ("reseau-express", "Réseau express et/ou suivis aux aides financières",
-         "Réseau express and/or follow-up of financial aid"),
+         "Express network and/or follow-up on financial aid"),
         ("documents-constitutifs", "Documents constitutifs", "Constitution documents"),
         ("plan-affaires", "Plan d'affaires", "Business plan"),
         ("infrastructure", "Projet d'infrastructure", "Infrastructure project"),
-        ("gestion-courante", "Gestion courante", "Current management"),
+        ("gestion-courante", "Gestion courante", "Day-to-day management"),
     ],
     "fund": [
         ("fdt-es", "Fonds de développement des territoires, volet économie sociale (fonds dédié)",

@@ -9,7 +9,6 @@ from caseflow.boundary import page_status, submit
 from caseflow.documents.sections import checklist_section
 from caseflow.dossiers.access import record_partner_view, shared_with
 from caseflow.financing import choices
-from caseflow.financing import services as financing
 from caseflow.financing.forms import FinancingForm
 from caseflow.referrals import queries, services
 from caseflow.referrals.forms import NoteForm, ReferralActionForm
@@ -129,8 +128,8 @@ def financing_decision(referral_id: int):
     recorded = None
     if form.validate_on_submit():
         fields = choices.financing_fields(form, organisation=current_user.organisation)
-        recorded = submit(form, lambda: financing.add_line(
-            dossier, current_user, form.version.data, fields), current=dossier)
+        recorded = submit(form, lambda: services.record_financing_decision(
+            referral, current_user, form.version.data, fields), current=dossier)
         if recorded.saved:
             flash(_("Décision de financement consignée."), "success")
             return redirect(url_for("partners.referral", referral_id=referral_id), 303)

@@ -20,6 +20,8 @@ from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.services import apply_transition, check_version, flush_or_conflict
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
+from caseflow.financing.models import FinancingLine
+from caseflow.financing.services import FinancingFields, add_line, update_line
 from caseflow.notifications.services import notify, notify_organisation
 from caseflow.reference.models import Organisation
 from caseflow.referrals.lifecycle import ACTIONS, DOSSIER_STATES, INITIAL, STATES
@@ -169,6 +171,36 @@ def _notify(referral: Referral, actor: User, kind: str, text: str) -> None:
         notify_organisation(referral.organisation, f"referral.{kind}",
                             dossier=None if hidden else referral.dossier,
                             referral_id=None if hidden else referral.id, params=params)
+
+
+def record_financing_decision(referral: Referral, actor: User, expected_version: int | None,
+                              fields: FinancingFields) -> FinancingLine:
+    """Record the organisation's decision on the referred dossier and tell its advisor.
+
+    The decision decides the advisor's pending line for the same fund (to this organisation,
+    else to none), keeping what the advisor typed that the partner left empty (investment,
+    jobs, notes); only when no such line exists is a new one recorded.
+    """
+    dossier = referral.dossier
+    pending = [line for line in dossier.financing_lines
+               if line.decision == "pending" and fields.fund is not None
+               and line.fund_id == fields.fund.id
+               and line.organisation_id in (referral.organisation_id, None)]
+    pending.sort(key=lambda line: (line.organisation_id != referral.organisation_id, line.id))
+    if pending:
+        line = pending[0]
+        for name in ("amount_requested", "investment", "jobs_created", "jobs_maintained",
+                     "notes"):
+            if not getattr(fields, name):
+                setattr(fields, name, getattr(line, name))
+        update_line(line, dossier, actor, expected_version, fields)
+    else:
+        line = add_line(dossier, actor, expected_version, fields)
+    advisor = dossier.advisor or referral.sent_by
+    if advisor is not None:
+        notify([advisor], "financing.decided", dossier=dossier, referral_id=referral.id,
+               params={"organisation": referral.organisation.name})
+    return line
 
 
 def add_note(referral: Referral, actor: User, body: str) -> ReferralNote:

@@ -28,7 +28,8 @@ FORMATS = {
 
 def _fiscal_years() -> list[Period]:
     first = db.session.scalar(select(func.min(Intervention.occurred_on))) or date.today()
-    first = max(first, date(1990, 4, 1))
+    # Offer a few past years even before they are imported: the empty report says how.
+    first = max(min(first, date(date.today().year - 5, 4, 1)), date(1990, 4, 1))
     current = fiscal_year_of(date.today())
     return [fiscal_year(year) for year in range(current.start.year,
                                                 fiscal_year_of(first).start.year - 1, -1)]
@@ -61,7 +62,7 @@ def show():
     return render_template("reports/show.html", period=period, figures=figures,
                            report=report, drift=services.drift(report) if report else [],
                            tables=tables(figures), years=_fiscal_years(), change=change,
-                           publish_form=Form())
+                           publish_form=Form(), today=date.today())
 
 
 @bp.route("/export.<fmt>")
