@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from caseflow.audit.models import AuditEvent
+from caseflow.audit.personal import reveal
 from caseflow.auth.models import PasswordLink, User
 from caseflow.dossiers.models import Dossier
 from caseflow.notifications.models import Notification, OutgoingEmail
@@ -201,7 +202,12 @@ def test_reassignment_is_audited_per_dossier_and_notifies_the_new_advisor(
         AuditEvent.action == "dossier.reassigned").order_by(AuditEvent.dossier_id)).all()
     assert [e.dossier_id for e in events] == [first.id, second.id]
     assert all(e.reason == "Départ en congé" and e.changes["advisor"] ==
-               [advisor.email, other.email] for e in events)
+               [advisor.email, other.email] for e in reveal(events))  # reasons are sealed
+    # The audit viewer and its export read the sealed reason back, never show its token.
+    for path in ("/audit/", "/audit/export.csv"):
+        path += "?action=dossier.reassigned"
+        shown = coordinator_client.get(path).get_data(as_text=True)
+        assert "Départ en congé" in shown and "pi:" not in shown, path
     assert db.session.get(Dossier, kept.id).advisor_id == advisor.id
     notices = db.session.scalars(select(Notification).where(
         Notification.user_id == other.id)).all()

@@ -47,7 +47,6 @@ POLICY = {
     "financing.remove": "staff",
     "referrals.new": "staff",
     "referrals.withdraw": "staff",
-    "dossiers.follow_up": "staff",
     "privacy.give_consent": "staff",
     "privacy.withdraw_consent": "staff",
 }

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from caseflow.api import schemas
 from caseflow.audit.models import AuditEvent
+from caseflow.audit.personal import reveal
 from caseflow.auth.models import STAFF, User
 from caseflow.dossiers import choices as dossier_choices
 from caseflow.dossiers import queries
@@ -396,8 +397,8 @@ class Events(MethodView):
     def get(self, dossier_id):
         """A dossier's audit events, oldest first (the hub's staff)."""
         dossier = _dossier(dossier_id, staff_only=True)
-        events = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.dossier_id == dossier.id).order_by(AuditEvent.seq))
+        events = reveal(db.session.scalars(select(AuditEvent).where(
+            AuditEvent.dossier_id == dossier.id).order_by(AuditEvent.seq)))
         return [{"seq": e.seq, "at": e.occurred_at, "action": e.action,
                  "entity_type": e.entity_type, "entity_id": e.entity_id,
                  "actor_id": e.actor_id, "changes": e.changes or {}, "reason": e.reason}

@@ -23,6 +23,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from caseflow.audit import services as audit
 from caseflow.audit.models import AuditEvent
+from caseflow.audit.personal import reveal
 from caseflow.audit.timeline import KEY as TIMELINE_KEY
 from caseflow.audit.timeline import action_label
 from caseflow.auth.access import allow
@@ -132,7 +133,7 @@ def audit_log():
         events = db.session.scalars(query.order_by(AuditEvent.seq.desc())
                                     .limit(PAGE_SIZE + 1)).all()
     more = len(events) > PAGE_SIZE
-    events = events[:PAGE_SIZE]
+    events = reveal(events[:PAGE_SIZE])  # personal values are sealed out of the chain
     return render_template(
         "desk/audit_log.html", form=form, events=events, names=object_names(events),
         actors=actor_names(events), check=_last_check(), changes_read=changes_read,
@@ -156,7 +157,7 @@ def audit_export():
 
     def rows():
         for start in range(0, len(events), 1000):  # names resolved a thousand at a time
-            chunk = events[start:start + 1000]
+            chunk = reveal(events[start:start + 1000])
             names, actors = object_names(chunk), actor_names(chunk)
             for event in chunk:
                 dossier, thing = names[event.id]
