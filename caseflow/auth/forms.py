@@ -17,18 +17,28 @@ class LoginForm(Form):
     submit = SubmitField(_l("Se connecter"))
 
 
+def _new_password() -> PasswordField:
+    """The new password a person chooses, with the rule it must meet."""
+    return PasswordField(_l("Nouveau mot de passe"), validators=[
+        DataRequired(_l("Entrez un nouveau mot de passe.")), Length(max=1000)],
+        description=_l("Au moins 10 caractères; une phrase facile à retenir convient bien."),
+        render_kw={"autocomplete": "new-password"})
+
+
+def _confirmation() -> PasswordField:
+    """The new password typed again."""
+    return PasswordField(_l("Confirmez le nouveau mot de passe"), validators=[
+        DataRequired(_l("Confirmez le nouveau mot de passe.")),
+        EqualTo("new_password", _l("Les deux mots de passe ne concordent pas."))],
+        render_kw={"autocomplete": "new-password"})
+
+
 class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Mot de passe actuel"), validators=[
         DataRequired(_l("Entrez votre mot de passe actuel."))],
         render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(_l("Nouveau mot de passe"), validators=[
-        DataRequired(_l("Entrez un nouveau mot de passe.")), Length(max=1000)],
-        description=_l("Au moins 10 caractères; une phrase facile à retenir convient bien."),
-        render_kw={"autocomplete": "new-password"})
-    confirmation = PasswordField(_l("Confirmez le nouveau mot de passe"), validators=[
-        DataRequired(_l("Confirmez le nouveau mot de passe.")),
-        EqualTo("new_password", _l("Les deux mots de passe ne concordent pas."))],
-        render_kw={"autocomplete": "new-password"})
+    new_password = _new_password()
+    confirmation = _confirmation()
     submit = SubmitField(_l("Changer le mot de passe"))
 
 
@@ -42,14 +52,8 @@ class LogoutForm(Form):
 
 
 class SetPasswordForm(Form):
-    new_password = PasswordField(_l("Nouveau mot de passe"), validators=[
-        DataRequired(_l("Entrez un nouveau mot de passe.")), Length(max=1000)],
-        description=_l("Au moins 10 caractères; une phrase facile à retenir convient bien."),
-        render_kw={"autocomplete": "new-password"})
-    confirmation = PasswordField(_l("Confirmez le nouveau mot de passe"), validators=[
-        DataRequired(_l("Confirmez le nouveau mot de passe.")),
-        EqualTo("new_password", _l("Les deux mots de passe ne concordent pas."))],
-        render_kw={"autocomplete": "new-password"})
+    new_password = _new_password()
+    confirmation = _confirmation()
     submit = SubmitField(_l("Choisir ce mot de passe"))
 
 
