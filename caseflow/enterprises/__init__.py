@@ -10,4 +10,6 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     timeline.register(app, {"enterprise.added": _l("Entreprise ajoutée au répertoire"),
-                            "enterprise.dossier_linked": _l("Dossier lié à une entreprise")})
+                            "enterprise.edited": _l("Fiche d'entreprise modifiée"),
+                            "enterprise.dossier_linked": _l("Dossier lié à une entreprise"),
+                            "enterprise.dossier_unlinked": _l("Dossier retiré d'une entreprise")})

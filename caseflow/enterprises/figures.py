@@ -40,3 +40,20 @@ def served(dossier_ids) -> int:
     return len(set(db.session.scalars(
         select(enterprise_dossier.c.enterprise_id)
         .where(enterprise_dossier.c.dossier_id.in_(ids)))))
+
+
+COMPOSITION = ("board_women", "board_men", "team_women", "team_men")
+
+
+def composition(dossier_ids) -> dict[int, dict[str, int | None]]:
+    """Return, per dossier, the composition of its enterprise's board and team, when known."""
+    ids = set(dossier_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(enterprise_dossier.c.dossier_id,
+               *(getattr(Enterprise, name) for name in COMPOSITION))
+        .join(Enterprise, Enterprise.id == enterprise_dossier.c.enterprise_id)
+        .where(enterprise_dossier.c.dossier_id.in_(ids))).all()
+    return {row[0]: dict(zip(COMPOSITION, row[1:], strict=True)) for row in rows
+            if any(value is not None for value in row[1:])}
