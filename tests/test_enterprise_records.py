@@ -81,6 +81,11 @@ def test_staff_correct_an_enterprise_and_its_composition_through_an_audited_form
     edited = events(db, "enterprise.edited")
     assert len(edited) == 1 and edited[0].changes["board_men"] == [None, 3]
     assert [d.reference for d in enterprise.dossiers] == [dossier.reference]
+    # The dossier page leads to its enterprise, with the board and the team.
+    shown = advisor_client.get(f"/dossiers/{dossier.id}")
+    assert f'href="/entreprises/{enterprise.id}"' in shown.get_data(as_text=True)
+    assert "Conseil d'administration (3 hommes, 2 femmes) – équipe de travail (2 femmes)" in \
+        plain_text(shown)
     # The dossier taken off the list is unlinked, and that is audited too.
     again = advisor_client.post(f"/entreprises/{enterprise.id}", data=_form(
         advisor_client, enterprise, board_women="2", board_men="3", team_women="2",
@@ -89,6 +94,8 @@ def test_staff_correct_an_enterprise_and_its_composition_through_an_audited_form
     db.session.expire_all()
     assert db.session.get(Enterprise, enterprise.id).dossiers == []
     assert len(events(db, "enterprise.dossier_unlinked")) == 1
+    assert "n'est lié à aucune entreprise du répertoire" in plain_text(
+        advisor_client.get(f"/dossiers/{dossier.id}"))
     assert "Popote des aînés de Pierreville" in plain_text(advisor_client.get("/entreprises/"))
 
 

@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from caseflow.dossiers.workflows import engine, label
+from caseflow.enterprises.figures import composition_text
 from caseflow.extensions import db
 from caseflow.reference.models import Fund, PromoterGender, Sector, Subject, Territory
 from caseflow.reports.bilan import bilan_for
@@ -191,29 +192,6 @@ def _interventions(kind: str, count: int) -> str:
     say = INTERVENTION_WORDS.get(kind) or (
         lambda n: ngettext("%(num)d intervention", "%(num)d interventions", n))
     return say(count)
-
-
-def _members(women, men) -> str:
-    parts = []
-    if men:
-        parts.append(ngettext("%(num)d homme", "%(num)d hommes", men))
-    if women:
-        parts.append(ngettext("%(num)d femme", "%(num)d femmes", women))
-    return ", ".join(parts)
-
-
-def composition_text(composition: dict | None) -> str:
-    """Return "conseil d'administration (3 hommes, 2 femmes) – équipe de travail (2 femmes)"."""
-    if not composition:
-        return ""
-    parts = []
-    board = _members(composition.get("board_women"), composition.get("board_men"))
-    if board:
-        parts.append(_("conseil d'administration (%(members)s)", members=board))
-    team = _members(composition.get("team_women"), composition.get("team_men"))
-    if team:
-        parts.append(_("équipe de travail (%(members)s)", members=team))
-    return " – ".join(parts)
 
 
 def protocol_lines(protocol: dict, definition) -> list[dict]:
