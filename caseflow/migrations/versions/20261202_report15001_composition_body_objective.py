@@ -40,6 +40,12 @@ def upgrade():
 
 
 def downgrade():
+    # SQLite rebuilds both tables to drop a column; other tables refer to them, so the rebuild
+    # runs with foreign keys off (a pragma SQLite honours only outside a transaction, hence
+    # first), lest dropping the old table cascade into the links to enterprises.
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    if sqlite:
+        op.execute('PRAGMA foreign_keys=OFF')
     with op.batch_alter_table('activity_body', schema=None) as batch_op:
         batch_op.drop_column('objective')
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
@@ -48,3 +54,5 @@ def downgrade():
         batch_op.drop_column('team_women')
         batch_op.drop_column('board_men')
         batch_op.drop_column('board_women')
+    if sqlite:
+        op.execute('PRAGMA foreign_keys=ON')
