@@ -485,7 +485,7 @@ TRANSITION_CASES = {
              "L'action « Rouvrir le dossier » n'est pas possible à l'étape « Accueil et "
              "analyse des besoins ».", 422),
         case("return to reception", {"trigger": "return_to_reception", "comment": "Retour."},
-             "L'action « Référencement retourné : revenir à l'accueil » n'est pas possible à "
+             "L'action « Ramener le dossier à l'accueil » n'est pas possible à "
              "l'étape « Accueil et analyse des besoins ».", 422),
     ],
     "outcome": [
