@@ -172,6 +172,14 @@ def refer(dossier, actor, organisation_code: str = "mrc-becancour", consent: boo
     return referral
 
 
+def fr(text: str) -> str:
+    """Return French text as the app prints it: a non-breaking space before each colon and
+    inside guillemets, as French typography sets them."""
+    from caseflow.i18n import typeset
+
+    return typeset(text)
+
+
 def plain_text(response) -> str:
     """Return a page's words without markup, spaces collapsed, as a reader sees them."""
     import html

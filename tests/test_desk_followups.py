@@ -13,6 +13,7 @@ from caseflow.notifications.models import OutgoingEmail
 from tests.builders import (
     add_intervention,
     csrf_token,
+    fr,
     make_dossier,
     make_user,
     page_text,
@@ -82,7 +83,7 @@ def test_the_digest_lists_exactly_the_due_and_overdue_follow_ups(db, runner, coo
     assert "weekly summaries: 1" in weekly.output
     summary = db.session.scalar(select(OutgoingEmail).where(
         OutgoingEmail.to_address == coordinator.email))
-    assert "Conseil Test : 3 · 1 · 2" in summary.body  # open · overdue · due within 7 days
+    assert fr("Conseil Test : 3 · 1 · 2") in summary.body  # open · overdue · due within 7 days
 
 
 def test_each_person_turns_the_follow_up_emails_off(db, advisor, advisor_client):

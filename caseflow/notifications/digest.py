@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, select
 from caseflow.auth.models import STAFF, User
 from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
+from caseflow.i18n import colon
 from caseflow.notifications.messages import DEFAULT_BASE_URL
 from caseflow.notifications.services import queue_email
 
@@ -74,7 +75,7 @@ def summary_email(user: User, today: date) -> tuple[str, str]:
         lines = [_("Bonjour %(name)s,", name=user.full_name), "",
                  _("Dossiers en cours, suivis en retard et dus cette semaine, par personne :"),
                  ""]
-        lines += [f"- {name} : {count} · {int(overdue or 0)} · {int(week or 0)}"
+        lines += [f"- {name}{colon()}{count} · {int(overdue or 0)} · {int(week or 0)}"
                   for name, count, overdue, week in rows] or [_("Aucun dossier en cours.")]
         lines += ["", _("Tableau de bord : %(link)s", link=_base_url() + "/desk/dashboard"),
                   "-- ", _("Pour ne plus recevoir ces courriels : %(link)s",
