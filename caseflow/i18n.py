@@ -1,6 +1,7 @@
 """Interface language: Québec French first, English second."""
 
 import re
+from functools import lru_cache
 
 from babel import support
 from flask import current_app, g, has_request_context, request, session
@@ -17,6 +18,7 @@ _GUILLEMETS = re.compile(r"« | »")
 NO_BREAK = "\u00a0"
 
 
+@lru_cache(maxsize=8192)  # the catalog's messages, before their values are put in
 def typeset(text: str) -> str:
     """Return French text with the non-breaking spaces of French typography."""
     text = _BEFORE_COLON.sub(NO_BREAK, text)
