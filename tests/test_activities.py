@@ -1,6 +1,5 @@
 """The hub's activities, projects and enterprise directory: forms, pages, imports, audit."""
 
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +7,7 @@ from sqlalchemy import func, select
 from caseflow.activities import plan
 from caseflow.activities.models import Activity, Project
 from caseflow.audit.models import AuditEvent
+from caseflow.database import hub_today
 from caseflow.enterprises.models import Enterprise
 from tests.builders import csrf_token, fr, make_dossier, page_text, plain_text
 
@@ -22,7 +22,7 @@ def events(db, action) -> list[AuditEvent]:
 
 def activity_form(client, **changes) -> dict:
     form = {"csrf_token": csrf_token(client, "/activites/nouvelle"),
-            "occurred_on": date.today().isoformat(), "kind": "meeting",
+            "occurred_on": hub_today().isoformat(), "kind": "meeting",
             "title": "Conseil d'administration de décembre", "body": "ca-pole",
             "objective": "1.1"}
     form.update(changes)
@@ -33,7 +33,7 @@ def test_staff_record_a_board_meeting_and_find_it_in_the_calendar(coordinator_cl
     response = coordinator_client.post("/activites/nouvelle", data=activity_form(
         coordinator_client))
     assert response.status_code == 303
-    month = date.today().strftime("%Y-%m")
+    month = hub_today().strftime("%Y-%m")
     assert response.headers["Location"].endswith(f"/activites/calendrier?mois={month}")
     page = plain_text(coordinator_client.get(f"/activites/calendrier?mois={month}"))
     assert "Conseil d'administration de décembre" in page
@@ -52,7 +52,7 @@ def test_an_event_with_participants_counts_in_this_years_report(coordinator_clie
         objective="2.2", participants="35", participants_women="20", participants_men="15",
         territories=["drummond"], organisations=["mrc-drummond"]))
     assert response.status_code == 303
-    period = fiscal_year_of(date.today())
+    period = fiscal_year_of(hub_today())
     page = plain_text(coordinator_client.get(f"/rapports/?periode={period.label}"))
     assert "Autres activités | 1 événement | 35 personnes participantes (20 femmes, 15 " \
         "hommes)" in page

@@ -2,12 +2,12 @@
 
 import logging
 import smtplib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from caseflow.database import utcnow
+from caseflow.database import hub_today, utcnow
 from caseflow.extensions import db as database
 from caseflow.notifications import background, services
 from caseflow.notifications.models import Notification, OutgoingEmail
@@ -197,11 +197,11 @@ def test_partners_see_only_notifications_on_dossiers_they_may_see(partner_client
 
 def test_overdue_follow_ups_appear_for_the_advisor(advisor_client, db, advisor, coordinator):
     late = make_dossier(advisor, title="Coopérative de solidarité en retard")
-    late.next_follow_up = date.today() - timedelta(days=3)
+    late.next_follow_up = hub_today() - timedelta(days=3)
     on_time = make_dossier(advisor, title="Dossier suivi à temps")
-    on_time.next_follow_up = date.today() + timedelta(days=3)
+    on_time.next_follow_up = hub_today() + timedelta(days=3)
     someone_else = make_dossier(coordinator, advisor=coordinator, title="Dossier d'un autre")
-    someone_else.next_follow_up = date.today() - timedelta(days=3)
+    someone_else.next_follow_up = hub_today() - timedelta(days=3)
     db.session.commit()
     page = page_text(advisor_client.get("/notifications"))
     assert "Suivi en retard" in page

@@ -1,7 +1,6 @@
 """The operations of /api/v1: each one checks access with the pages' own functions and
 changes data only through the services, so the API cannot do what the pages refuse."""
 
-from datetime import date
 
 from flask import abort, url_for
 from flask.views import MethodView
@@ -14,6 +13,7 @@ from caseflow.api import schemas
 from caseflow.audit.models import AuditEvent
 from caseflow.audit.personal import reveal
 from caseflow.auth.models import STAFF, User
+from caseflow.database import hub_today
 from caseflow.dossiers import choices as dossier_choices
 from caseflow.dossiers import queries
 from caseflow.dossiers import services as dossier_services
@@ -266,7 +266,7 @@ class Interventions(MethodView):
         subjects = [by_code(Subject, code) for code in data["subjects"]]
         if any(subject is None for subject in subjects):
             raise DomainError(_("Sujet inconnu."), "subjects")
-        if data["occurred_on"] > date.today():
+        if data["occurred_on"] > hub_today():
             raise DomainError(_("La date ne peut pas être dans le futur."), "occurred_on")
         if data["occurred_on"] < dossier_services.EARLIEST:
             raise DomainError(_("Cette date est trop ancienne (avant 1950)."), "occurred_on")
@@ -412,7 +412,7 @@ class Report(MethodView):
                                     "(2017-2018) ou deux dates, la seconde après la "
                                     "première."), "period") from None
         else:
-            period = fiscal_year_of(date.today()).previous()
+            period = fiscal_year_of(hub_today()).previous()
         report = report_services.published(period)
         figures = report.figures if report else compute(period)
         return {"period": period.label, "published": report is not None, "figures": figures}

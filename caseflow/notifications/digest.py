@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
 from caseflow.auth.models import STAFF, User
+from caseflow.database import hub_today
 from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 from caseflow.i18n import colon
@@ -85,7 +86,7 @@ def summary_email(user: User, today: date) -> tuple[str, str]:
 
 def run_digest(today: date | None = None, weekly: bool | None = None) -> DigestRun:
     """Queue today's follow-up e-mails (and, on Mondays or when asked, the weekly summary)."""
-    today = today or date.today()
+    today = today or hub_today()
     weekly = today.weekday() == WEEKLY_DAY if weekly is None else weekly
     run = DigestRun()
     people = db.session.scalars(select(User).where(
