@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from caseflow.audit.models import AuditEvent
 from caseflow.enterprises.models import Enterprise
-from tests.builders import csrf_token, make_dossier, page_text, plain_text
+from tests.builders import csrf_token, fr, make_dossier, page_text, plain_text
 
 HEADER = ("nom;neq;forme_juridique;mrc;secteur;annee_de_fondation;statut;ca_femmes;ca_hommes;"
           "equipe_femmes;equipe_hommes;dossiers\n")
@@ -40,8 +40,8 @@ def test_a_directory_file_with_a_bad_count_writes_nothing(runner, db, tmp_path):
         "Popote des aînés de Pierreville;;;;;;active;deux;3;;;\n"
         "Café des 4 Ponts;;;;;;active;;;;-1;\n"))
     assert result.exit_code == 1
-    assert "ligne 2, colonne « ca_femmes » : « deux »" in result.output
-    assert "ligne 3, colonne « equipe_hommes » : « -1 »" in result.output
+    assert fr("ligne 2, colonne « ca_femmes » : « deux »") in result.output
+    assert fr("ligne 3, colonne « equipe_hommes » : « -1 »") in result.output
     assert db.session.scalar(select(func.count()).select_from(Enterprise)) == 0
 
 
@@ -68,7 +68,7 @@ def test_staff_correct_an_enterprise_and_its_composition_through_an_audited_form
     db.session.commit()
     page = advisor_client.get(f"/entreprises/{enterprise.id}")
     assert page.status_code == 200
-    assert "Conseil d'administration : femmes" in page_text(page)
+    assert fr("Conseil d'administration : femmes") in page_text(page)
     response = advisor_client.post(f"/entreprises/{enterprise.id}", data=_form(
         advisor_client, enterprise, board_women="2", board_men="3", team_women="2",
         team_men="0", dossiers=dossier.reference))
@@ -104,7 +104,7 @@ def test_a_bad_correction_is_refused_and_changes_nothing(advisor_client, db):
     _enterprise(db, "Café des 4 Ponts", "1170000003")
     cases = [({"board_men": "-2"}, 400, "entre 0 et 10 000"),
              ({"name": "Cafe des 4 ponts"}, 400, "semble déjà au répertoire"),
-             ({"neq": "1170000003"}, 400, "ce NEQ est déjà celui de « Café des 4 Ponts »"),
+             ({"neq": "1170000003"}, 400, fr("ce NEQ est déjà celui de « Café des 4 Ponts »")),
              ({"version": "0", "board_women": "4"}, 409, "modifiée par quelqu'un d'autre")]
     for changes, status, message in cases:
         response = advisor_client.post(f"/entreprises/{enterprise.id}",

@@ -1,7 +1,7 @@
 """enterprises' board and team composition; a standing body's plan objective
 
 Revision ID: report15001
-Revises: api0001
+Revises: words0001
 Create Date: 2026-12-02 03:00:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'report15001'
-down_revision = 'api0001'
+down_revision = 'words0001'
 branch_labels = None
 depends_on = None
 
