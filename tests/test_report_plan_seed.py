@@ -168,13 +168,13 @@ def test_the_mesi_call_is_counted_as_the_seed_counts_it(figures):
 def test_the_page_reads_like_the_seed(figures, coordinator_client):
     page = plain_text(coordinator_client.get("/rapports/?periode=2017-2018"))
     for line in [
-        "Conseil d'administration du Pôle | 6 rencontres | Exécutif du Pôle : 1 rencontre",
+        "Conseil d'administration du Pôle | 6 rencontres régulières | 1 rencontre de l'exécutif",
         "Assemblée générale annuelle du Pôle | 1 événement | 19 personnes participantes",
         "Protocole MESI-Pôle 2015-2020 | 12 rencontres",
         "fait état de 237 entreprises d'économie sociale pour la région",
         "des 225 entreprises d'économie sociale",
-        "Comité régional en développement social Centre-du-Québec | « Grand » comité "
-        "régional du développement social : 3 rencontres | Comité stratégique du CRDS : 5 "
+        "Comité régional en développement social Centre-du-Québec | 9 rencontres | « Grand » "
+        "comité régional du développement social : 3 rencontres | Comité stratégique du CRDS : 5 "
         "rencontres | Comité directeur de l'entente administrative : 1 rencontre",
         "Projet Jeunesse | 1 rencontre | 4 conférences téléphoniques",
         "4 collaborations | 2 plans d'affaires créés",
@@ -197,8 +197,8 @@ def test_the_page_reads_like_the_seed(figures, coordinator_client):
 def test_the_downloads_carry_the_plan(figures, coordinator_client):
     text = coordinator_client.get("/rapports/export.csv?periode=2017-2018").get_data(
         as_text=True)
-    assert fr("Conseil d'administration du Pôle | 6 rencontres | Exécutif du Pôle : 1 rencontre") \
-        in text
+    assert fr("Conseil d'administration du Pôle | 6 rencontres régulières | 1 rencontre de "
+              "l'exécutif") in text
     assert "Nombre de demandes d'admissibilité;11" in text
     workbook = load_workbook(io.BytesIO(coordinator_client.get(
         "/rapports/export.xlsx?periode=2017-2018").data))
@@ -275,6 +275,7 @@ def test_the_protocol_and_bodies_read_like_the_seed(figures, coordinator_client)
         "14 rencontres : Gestion courante",
         "7 rencontres : Documents constitutifs",
         "Table régionale en développement durable | aucune rencontre",
+        "TIESS | 11 rencontres de l'exécutif | 4 rencontres du conseil d'administration",
     ]:
         assert line in page, line
     token = csrf_token(coordinator_client, "/")
@@ -287,6 +288,8 @@ def test_the_protocol_and_bodies_read_like_the_seed(figures, coordinator_client)
         "board of directors (3 men, 2 women) – staff (2 women)",
         "14 meetings: Day-to-day management",
         "Regional sustainable development table | no meeting",
+        "The hub's board of directors | 6 regular meetings | 1 meeting of the executive",
+        "TIESS | 11 meetings of the executive | 4 meetings of the board of directors",
     ]:
         assert line in english, line
 

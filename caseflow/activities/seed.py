@@ -84,6 +84,26 @@ BODY_OBJECTIVES = {
     "poles": "5.1", "table-pages": "5.1",
 }
 
+# How the report words a body's line where the seed words it its own way: the meeting qualifier
+# of its own meetings ("6 rencontres régulières"), the phrase a part's counts take instead of its
+# label ("1 rencontre de l'exécutif", French and English), and whether a body counted in its
+# parts prints their total first ("| 9 rencontres |"). A body absent here keeps the plain wording.
+BODY_WORDING: dict[str, dict] = {
+    "ca-pole": {"qualifier": "regular"},
+    "executif-pole": {"phrase": ("de l'exécutif", "of the executive")},
+    "tiess-executif": {"phrase": ("de l'exécutif", "of the executive")},
+    "tiess-ca": {"phrase": ("du conseil d'administration", "of the board of directors")},
+    "crds": {"total": True},
+}
+
+
+def body_wording(code: str, language: str) -> dict:
+    """Return a body's wording in the given language ("fr" or "en"): qualifier, phrase, total."""
+    wording = dict(BODY_WORDING.get(code) or {})
+    if "phrase" in wording:
+        wording["phrase"] = wording["phrase"][language == "en"]
+    return wording
+
 
 def seed_bodies() -> int:
     """Add the missing bodies (labels the coordinator edited are kept); return how many."""

@@ -138,8 +138,30 @@ def _kind_count(kind: str, count: int) -> str:
     return say(count)
 
 
-def _counts(group: dict) -> list[str]:
-    return [_kind_count(kind, count) for kind, count in group["kinds"].items()]
+QUALIFIED_WORDS = {
+    ("regular", "meeting"): lambda n: ngettext("%(num)d rencontre régulière",
+                                               "%(num)d rencontres régulières", n),
+}
+
+
+def _counts(group: dict, wording: dict | None = None) -> list[str]:
+    """Return a group's counts per kind; a wording's qualifier ("régulières") or phrase ("de
+    l'exécutif") words them as the seed does."""
+    wording = wording or {}
+    result = []
+    for kind, count in group["kinds"].items():
+        say = QUALIFIED_WORDS.get((wording.get("qualifier"), kind))
+        text = say(count) if say else _kind_count(kind, count)
+        result.append(f"{text} {wording['phrase']}" if wording.get("phrase") else text)
+    return result
+
+
+def _total(group: dict) -> str:
+    """Return a group's total, in the kind's words when it has only one kind."""
+    kinds = group["kinds"]
+    if len(kinds) == 1:
+        return _kind_count(next(iter(kinds)), group["activities"])
+    return ngettext("%(num)d activité", "%(num)d activités", group["activities"])
 
 
 def _people(group: dict) -> str:
@@ -155,18 +177,29 @@ def _people(group: dict) -> str:
 
 def activity_line(code: str, group: dict, names: dict, project=None) -> list[str]:
     """Return a body's or project's line as the report phrases it, in segments:
-    "Conseil d'administration du Pôle | 6 rencontres | Exécutif du Pôle : 1 rencontre"."""
+    "Conseil d'administration du Pôle | 6 rencontres régulières | 1 rencontre de l'exécutif"."""
     if project is not None:
         segments = [names.get(("project", code), code), *_counts(group)]
         parts = {part: value for part, value in group["parts"].items() if part}
     else:
         own = group["parts"].get(code)
+        wording = names.get(("wording", code)) or {}
         segments = [names.get(("body", code), code) if code else _("Autres activités")]
-        segments += _counts(own) if own else ([] if len(group["parts"]) > 1 else _counts(group))
+        if own:
+            segments += _counts(own, wording)
+        elif len(group["parts"]) <= 1:
+            segments += _counts(group, wording)
+        elif wording.get("total") and group["activities"]:
+            segments.append(_total(group))
         parts = {part: value for part, value in group["parts"].items() if part != code}
     if len(parts) > 1 or (parts and project is None):
-        segments += [_("%(part)s : %(counts)s", part=names.get(("body", part), part),
-                       counts=", ".join(_counts(value))) for part, value in parts.items()]
+        for part, value in parts.items():
+            phrased = names.get(("wording", part)) or {}
+            if phrased.get("phrase"):
+                segments += _counts(value, phrased)
+            else:
+                segments.append(_("%(part)s : %(counts)s", part=names.get(("body", part), part),
+                                  counts=", ".join(_counts(value, phrased))))
     if not group["activities"]:
         segments.append(_("aucune rencontre"))
     if _people(group):
@@ -223,8 +256,13 @@ def protocol_lines(protocol: dict, definition) -> list[dict]:
 def activity_names() -> dict:
     """Return the labels of the bodies and names of the projects, by ("body"|"project", code)."""
     from caseflow.activities.models import Body, Project
+    from caseflow.activities.seed import body_wording
+    from caseflow.i18n import language
 
-    names = {("body", body.code): body.label for body in db.session.scalars(select(Body))}
+    bodies = list(db.session.scalars(select(Body)))
+    names = {("body", body.code): body.label for body in bodies}
+    names.update({("wording", body.code): body_wording(body.code, language())
+                  for body in bodies})
     names.update({("project", p.code): p.name for p in db.session.scalars(select(Project))})
     return names
 
