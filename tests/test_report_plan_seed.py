@@ -177,6 +177,7 @@ def test_the_page_reads_like_the_seed(figures, coordinator_client):
         "comité régional du développement social : 3 rencontres | Comité stratégique du CRDS : 5 "
         "rencontres | Comité directeur de l'entente administrative : 1 rencontre",
         "Projet Jeunesse | 1 rencontre | 4 conférences téléphoniques",
+        "Concours OSEntreprendre | 4 rencontres | Gala régional",
         "4 collaborations | 2 plans d'affaires créés",
         "Comité de coordination du projet : 16 rencontres",
         "Investissements générés : 3 228 295 $",

@@ -22,6 +22,8 @@ def _add(group: dict, row) -> None:
     group["participants"] += row.participants or 0
     group["participants_women"] += row.participants_women or 0
     group["participants_men"] += row.participants_men or 0
+    if row.kind == "event":  # a report may name its events rather than count them
+        group.setdefault("events", []).append(row.title)
 
 
 def _ordered_kinds(group: dict) -> None:
@@ -43,7 +45,7 @@ def compute(start: date, end: date) -> dict:
         return body
 
     rows = db.session.execute(
-        select(Activity.id, Activity.kind, Activity.body_id, Activity.objective,
+        select(Activity.id, Activity.kind, Activity.title, Activity.body_id, Activity.objective,
                Activity.project_id, Activity.participants, Activity.participants_women,
                Activity.participants_men)
         .where(Activity.occurred_on >= start, Activity.occurred_on <= end)

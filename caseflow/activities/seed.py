@@ -87,18 +87,21 @@ BODY_OBJECTIVES = {
 # How the report words a body's line where the seed words it its own way: the meeting qualifier
 # of its own meetings ("6 rencontres régulières"), the phrase a part's counts take instead of its
 # label ("1 rencontre de l'exécutif", French and English), and whether a body counted in its
-# parts prints their total first ("| 9 rencontres |"). A body absent here keeps the plain wording.
+# parts prints their total first ("| 9 rencontres |"), and whether its events are named by their
+# titles ("| Gala régional") rather than counted. A body absent here keeps the plain wording.
 BODY_WORDING: dict[str, dict] = {
     "ca-pole": {"qualifier": "regular"},
     "executif-pole": {"phrase": ("de l'exécutif", "of the executive")},
     "tiess-executif": {"phrase": ("de l'exécutif", "of the executive")},
     "tiess-ca": {"phrase": ("du conseil d'administration", "of the board of directors")},
     "crds": {"total": True},
+    "concours": {"event_titles": True},
 }
 
 
 def body_wording(code: str, language: str) -> dict:
-    """Return a body's wording in the given language ("fr" or "en"): qualifier, phrase, total."""
+    """Return a body's wording in the given language ("fr" or "en"): qualifier, phrase, total,
+    event titles."""
     wording = dict(BODY_WORDING.get(code) or {})
     if "phrase" in wording:
         wording["phrase"] = wording["phrase"][language == "en"]

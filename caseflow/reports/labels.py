@@ -150,6 +150,9 @@ def _counts(group: dict, wording: dict | None = None) -> list[str]:
     wording = wording or {}
     result = []
     for kind, count in group["kinds"].items():
+        if kind == "event" and wording.get("event_titles") and group.get("events"):
+            result.append(" — ".join(group["events"]))
+            continue
         say = QUALIFIED_WORDS.get((wording.get("qualifier"), kind))
         text = say(count) if say else _kind_count(kind, count)
         result.append(f"{text} {wording['phrase']}" if wording.get("phrase") else text)
