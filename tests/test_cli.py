@@ -31,7 +31,8 @@ def test_the_domain_codes_are_those_every_interface_accepts():
         "fdt-es", "fli", "piec", "risq", "fiducie", "caisse-es", "services-quebec", "autre"}
     assert {code for code, *_ in REFERENCE_DATA["subject"]} == {
         "info-programmes", "gouvernance", "info-es", "reseau-express",
-        "documents-constitutifs", "plan-affaires", "infrastructure", "gestion-courante"}
+        "documents-constitutifs", "plan-affaires", "infrastructure", "gestion-courante",
+        "commercialisation"}
 
 
 def test_init_db_and_demo_twice_in_a_row(runner, db):

@@ -248,6 +248,8 @@ def test_interventions_are_counted_per_dossier_with_the_group_s_composition(figu
     home = _line(protocol, "services-personnes", "les-deux")
     assert home["counts"]["meeting"]["gestion-courante"] == 14
     assert home["counts"]["meeting"]["gouvernance"] == 6
+    # "3 rencontres pour assurer la négociation d'un contrat d'achat de services"
+    assert home["counts"]["meeting"]["commercialisation"] == 3
     assert home["composition"] == {"board_women": 2, "board_men": 3, "team_women": 2,
                                    "team_men": 0}
     assert _line(protocol, "agriculture", "homme")["counts"]["meeting"][
@@ -275,6 +277,8 @@ def test_the_protocol_and_bodies_read_like_the_seed(figures, coordinator_client)
         "conseil d'administration (3 hommes, 2 femmes) – équipe de travail (2 femmes)",
         "14 rencontres : Gestion courante",
         "7 rencontres : Documents constitutifs",
+        # the seed's "3 rencontres pour assurer la négociation d'un contrat d'achat de services"
+        "3 rencontres : Commercialisation et contrats",
         "Table régionale en développement durable | aucune rencontre",
         "TIESS | 11 rencontres de l'exécutif | 4 rencontres du conseil d'administration",
     ]:
@@ -288,6 +292,7 @@ def test_the_protocol_and_bodies_read_like_the_seed(figures, coordinator_client)
         "different social-economy enterprises.",
         "board of directors (3 men, 2 women) – staff (2 women)",
         "14 meetings: Day-to-day management",
+        "3 meetings: Marketing and contracts",
         "Regional sustainable development table | no meeting",
         "The hub's board of directors | 6 regular meetings | 1 meeting of the executive",
         "TIESS | 11 meetings of the executive | 4 meetings of the board of directors",

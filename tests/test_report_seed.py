@@ -33,7 +33,7 @@ def test_the_seed_reports_interventions_en_entreprise(figures):
     assert figures["subjects"] == {
         "info-programmes": 12, "gouvernance": 7, "info-es": 6, "reseau-express": 4,
         "documents-constitutifs": 0, "plan-affaires": 0, "infrastructure": 0,
-        "gestion-courante": 0}
+        "gestion-courante": 0, "commercialisation": 0}
     assert figures["sectors"] == {
         "services-personnes": 6, "commerce-detail": 5, "emploi": 2, "services-proximite": 2,
         "services-entreprises": 2, "assurances": 1, "culture": 1, "sante": 1,

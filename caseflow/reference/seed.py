@@ -65,6 +65,7 @@ REFERENCE_DATA: dict[str, list[tuple[str, str, str]]] = {
         ("plan-affaires", "Plan d'affaires", "Business plan"),
         ("infrastructure", "Projet d'infrastructure", "Infrastructure project"),
         ("gestion-courante", "Gestion courante", "Day-to-day management"),
+        ("commercialisation", "Commercialisation et contrats", "Marketing and contracts"),
     ],
     "fund": [
         ("fdt-es", "Fonds de développement des territoires, volet économie sociale (fonds dédié)",
