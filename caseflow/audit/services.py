@@ -148,14 +148,36 @@ class Verification:
     note: str | None = None  # something the operator should know although the chain holds
 
 
+#: The columns the chain hashes, in the order `verify` reads them, with the head row's
+#: sequence and hash read by the same statement (one snapshot, whatever the isolation level).
+_HEAD_SEQ = select(AuditHead.seq).where(AuditHead.id == 1).scalar_subquery()
+_HEAD_HASH = select(AuditHead.hash).where(AuditHead.id == 1).scalar_subquery()
+STREAM_BATCH = 5_000
+
+
+def _walk_statement():
+    return (select(AuditEvent.seq, AuditEvent.occurred_at, AuditEvent.actor_id,
+                   AuditEvent.actor_role, AuditEvent.actor_organisation_id, AuditEvent.action,
+                   AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.dossier_id,
+                   AuditEvent.changes, AuditEvent.reason, AuditEvent.request_id,
+                   AuditEvent.previous_hash, AuditEvent.hash,
+                   _HEAD_SEQ.label("head_seq"), _HEAD_HASH.label("head_hash"))
+            .order_by(AuditEvent.seq, AuditEvent.id))
+
+
 def verify() -> Verification:
     """Walk the chain in sequence order and name the first event that does not hold, then
     compare its end with the head row and with the checkpoint published outside the database.
 
-    Read in this order, each later read sees at least what the earlier one did, so appends
-    committed meanwhile never look like tampering: the checkpoint (written after commit),
-    the head row, then the events.
+    The checkpoint (written after commit) is read first; the head row and the events are then
+    read by one statement, so in one snapshot: appends committed meanwhile are either wholly
+    seen or wholly unseen and never look like tampering. On PostgreSQL the walk also runs in
+    a REPEATABLE READ transaction of its own when the session has none under way (ended when
+    the walk ends). Events are streamed in batches, never all held in memory.
     """
+    own = not db.session().in_transaction()
+    options = {"isolation_level": "REPEATABLE READ"} \
+        if own and db.engine.dialect.name == "postgresql" else None
     key = _key()
     target = checkpoint_target()
     refused = None
@@ -163,27 +185,60 @@ def verify() -> Verification:
         published = checkpoint.read(target.path, key)
     except checkpoint.CheckpointError as error:
         published, refused = None, f"checkpoint refused: {error}"
-    head = db.session.execute(select(AuditHead.seq, AuditHead.hash)
-                              .where(AuditHead.id == 1)).one_or_none()
+    connection = db.session.connection(execution_options=options) if options \
+        else db.session.connection()
+    try:
+        return _walk(connection, key, target, published, refused)
+    finally:
+        if own:
+            db.session.rollback()  # verify only read: end the snapshot it opened
+
+
+def _walk(connection, key: bytes, target, published, refused) -> Verification:
     expected_seq, previous_hash, checked = 1, "", 0
     hashes = {}  # the hash at the sequences the head and the checkpoint name
-    wanted = {head.seq if head else 0, published.seq if published else 0}
-    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id)
-                                .execution_options(yield_per=1000))
-    for event in events:
-        if event.seq != expected_seq:
-            problem = ("missing (deleted or reordered)" if event.seq > expected_seq
-                       else "duplicated or reordered")
-            return Verification(False, checked, expected_seq, problem, published)
-        if event.previous_hash != previous_hash:
-            return Verification(False, checked, event.seq, "previous hash does not match",
-                                published)
-        if not hmac.compare_digest(event.hash, chain_hash(key, previous_hash, event)):
-            return Verification(False, checked, event.seq, "edited (hash does not match)",
-                                published)
-        if event.seq in wanted:
-            hashes[event.seq] = event.hash
-        previous_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = None
+    wanted = {published.seq if published else 0}
+    digest, dumps, compare = hmac.digest, json.dumps, hmac.compare_digest
+    result = connection.execute(_walk_statement(),
+                                execution_options={"yield_per": STREAM_BATCH})
+    try:
+        for row in result:
+            (seq, occurred_at, actor_id, actor_role, organisation_id, action, entity_type,
+             entity_id, dossier_id, changes, reason, request_id, stored_previous, stored_hash,
+             head_seq, head_hash) = row
+            if head is None:
+                head = (head_seq, head_hash) if head_seq is not None else False
+                if head:
+                    wanted.add(head_seq)
+            if seq != expected_seq:
+                problem = ("missing (deleted or reordered)" if seq > expected_seq
+                           else "duplicated or reordered")
+                return Verification(False, checked, expected_seq, problem, published)
+            if stored_previous != previous_hash:
+                return Verification(False, checked, seq, "previous hash does not match",
+                                    published)
+            canonical = dumps({
+                "seq": seq, "occurred_at": occurred_at.isoformat(timespec="microseconds"),
+                "actor_id": actor_id, "actor_role": actor_role,
+                "actor_organisation_id": organisation_id, "action": action,
+                "entity_type": entity_type, "entity_id": entity_id, "dossier_id": dossier_id,
+                "changes": changes, "reason": reason, "request_id": request_id,
+            }, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            computed = digest(key, (previous_hash + canonical).encode("utf-8"),
+                              "sha256").hex()
+            if not compare(stored_hash, computed):
+                return Verification(False, checked, seq, "edited (hash does not match)",
+                                    published)
+            if seq in wanted:
+                hashes[seq] = stored_hash
+            previous_hash, expected_seq, checked = stored_hash, expected_seq + 1, checked + 1
+    finally:
+        result.close()
+    if head is None:  # no event at all: the head row alone, in the same transaction
+        found = connection.execute(select(AuditHead.seq, AuditHead.hash)
+                                   .where(AuditHead.id == 1)).one_or_none()
+        head = (found.seq, found.hash) if found else False
     hashes[0] = ""
     if refused:  # the chain holds; what the checkpoint says cannot be trusted
         return Verification(False, checked, None, refused)
@@ -198,15 +253,15 @@ def verify() -> Verification:
         if hashes.get(published.seq) != published.hash:
             return Verification(False, checked, published.seq,
                                 "rewritten: the event does not match the checkpoint", published)
-    if head is None:
+    if not head:
         if checked or published is not None:
             return Verification(False, checked, checked + 1,
                                 "the chain's head row is missing (deleted)", published)
-    elif head.seq > checked:
+    elif head[0] > checked:
         return Verification(False, checked, checked + 1,
                             "missing at the end of the chain (deleted)", published)
-    elif hashes.get(head.seq) != head.hash:
-        return Verification(False, checked, head.seq,
+    elif hashes.get(head[0]) != head[1]:
+        return Verification(False, checked, head[0],
                             "the chain's head row does not match its event (rewound or edited)",
                             published)
     note = None

@@ -7,7 +7,7 @@ What caseflow costs above this is what its own code adds. Served by gunicorn lik
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +15,7 @@ from flask import Flask, abort, render_template_string, request
 from sqlalchemy import create_engine, event, text
 
 from caseflow.audit.services import chain_hash
+from caseflow.reports.periods import fiscal_year_of
 
 PAGE = 50
 TABLE = """<!doctype html><title>{{ title }}</title><table>
@@ -156,6 +157,59 @@ def create() -> Flask:
             FROM audit_event {where} ORDER BY seq DESC LIMIT :limit""",
                       before=before, limit=PAGE)
         return table("audit", result)
+
+    @app.get("/dashboard")
+    def dashboard():
+        # The hub's dashboard for the current fiscal year: the same grouped counts caseflow's
+        # dashboard runs (open dossiers by advisor, state, territory, sector and age, the ten
+        # longest at their step, follow-ups, interventions and hours, waiting referrals and
+        # the referrals sent in the period).
+        period = fiscal_year_of(date.today())
+        start, end = period.utc_bounds()
+        now, today = datetime.now(UTC), date.today()
+        naive = engine.dialect.name == "sqlite"
+
+        def at(moment):
+            return moment.astimezone(UTC).replace(tzinfo=None) if naive else moment
+
+        open_where = "d.outcome IS NULL AND d.opened_on <= :end_day"
+        params = {"end_day": period.end, "start_day": period.start}
+        result = []
+        for column in ("d.advisor_id", "d.state", "d.territory_id", "d.sector_id"):
+            result += rows(f"SELECT {column}, count(*) FROM dossier d WHERE {open_where} "
+                           f"GROUP BY {column}", **params)
+        bands = [(0, 30), (31, 90), (91, 180), (181, None)]
+        sums = []
+        for index, (first, last) in enumerate(bands):
+            condition = f"d.state_entered_at <= :first{index}"
+            params[f"first{index}"] = at(now - timedelta(days=first))
+            if last is not None:
+                condition += f" AND d.state_entered_at > :last{index}"
+                params[f"last{index}"] = at(now - timedelta(days=last + 1))
+            sums.append(f"coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)")
+        result += rows(f"SELECT {', '.join(sums)} FROM dossier d WHERE {open_where}", **params)
+        result += rows(f"""SELECT d.id, d.reference, d.title, d.state, d.state_entered_at,
+            d.advisor_id FROM dossier d WHERE {open_where}
+            ORDER BY d.state_entered_at, d.id LIMIT 10""", **params)
+        result += rows("""SELECT d.advisor_id,
+                sum(CASE WHEN d.next_follow_up < :today THEN 1 ELSE 0 END),
+                sum(CASE WHEN d.next_follow_up >= :today AND d.next_follow_up <= :week
+                    THEN 1 ELSE 0 END)
+            FROM dossier d WHERE d.outcome IS NULL GROUP BY d.advisor_id""",
+                       today=today, week=today + timedelta(days=7))
+        result += rows("""SELECT i.author_id, count(*), coalesce(sum(i.minutes), 0)
+            FROM intervention i WHERE i.occurred_on >= :start_day AND i.occurred_on <= :end_day
+            GROUP BY i.author_id""", **params)
+        result += rows("SELECT id, full_name FROM user_account")
+        result += rows("""SELECT o.code, o.name, count(DISTINCT r.dossier_id)
+            FROM referral r JOIN organisation o ON o.id = r.organisation_id
+            WHERE r.state IN ('sent', 'acknowledged') AND r.sent_at <= :waited
+            GROUP BY o.code, o.name ORDER BY o.name""", waited=at(now - timedelta(days=14)))
+        result += rows("""SELECT o.code, o.name, r.sent_at, r.acknowledged_at,
+                coalesce(r.accepted_at, r.returned_at)
+            FROM referral r JOIN organisation o ON o.id = r.organisation_id
+            WHERE r.sent_at >= :start AND r.sent_at < :end""", start=at(start), end=at(end))
+        return table("dashboard", result)
 
     @app.get("/report/<start>/<end>")
     def report(start, end):
