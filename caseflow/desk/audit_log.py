@@ -138,12 +138,14 @@ def labels() -> Labels:
 def _form(args) -> AuditFilterForm:
     form = AuditFilterForm(args)
     read = labels()
-    form.actor.choices = choices([("", read.everyone), *(
-        (str(i), f"{name} ({organisation})" if organisation else name)
-        for i, name, organisation in db.session.execute(
-            select(User.id, User.full_name, Organisation.name)
-            .outerjoin(Organisation, Organisation.id == User.organisation_id)
-            .order_by(User.role, User.full_name)))])
+    # Every person as others read them (with their organisation): the options, and the names
+    # the page's events are signed with.
+    form.people = {i: f"{name} ({organisation})" if organisation else name
+                   for i, name, organisation in db.session.execute(
+                       select(User.id, User.full_name, Organisation.name)
+                       .outerjoin(Organisation, Organisation.id == User.organisation_id)
+                       .order_by(User.role, User.full_name))}
+    form.actor.choices = choices([("", read.everyone), *form.people.items()])
     form.organisation.choices = choices([("", read.everyone), ("hub", read.hub), *(
         db.session.execute(select(Organisation.code, Organisation.name)
                            .order_by(Organisation.name)).tuples())])
@@ -216,11 +218,12 @@ class Row:
 _SLOT = 987654321
 
 
-def _rows(events) -> list[Row]:
-    """Return a page of events as rows: names read in one query per kind of object, labels
-    from the per-language cache, one URL built for all the dossier links."""
+def _rows(events, people: dict) -> list[Row]:
+    """Return a page of events as rows: names read in one query per kind of object, people
+    as the filter form read them, labels from the per-language cache, one URL built for all
+    the dossier links."""
     read = labels()
-    names, actors = object_names(events), actor_names(events)
+    names = object_names(events)
     link = url_for("desk.dossier", dossier_id=_SLOT)
     rows = []
     for event in events:
@@ -228,7 +231,7 @@ def _rows(events) -> list[Row]:
         rows.append(Row(
             seq=event.seq,
             moment=event.occurred_at.astimezone(HUB_TIME_ZONE).strftime("%Y-%m-%d %H:%M"),
-            actor=actors.get(event.actor_id, read.system),
+            actor=people.get(event.actor_id, read.system),
             role=read.roles.get(event.actor_role, event.actor_role) if event.actor_role
             else "",
             action=read.action(event.action),
@@ -265,7 +268,7 @@ def audit_log():
     events = reveal(events[:PAGE_SIZE])  # personal values are sealed out of the chain
     check = _last_check()
     return render_template(
-        "desk/audit_log.html", form=form, rows=_rows(events), check=check,
+        "desk/audit_log.html", form=form, rows=_rows(events, form.people), check=check,
         next_before=events[-1].seq if more else None, args=_filter_args(),
         refresh=check is not None and check.finished_at is None)
 
