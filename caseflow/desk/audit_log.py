@@ -148,7 +148,7 @@ def _form(args) -> AuditFilterForm:
     form.actor.choices = choices([("", read.everyone), *form.people.items()])
     form.organisation.choices = choices([("", read.everyone), ("hub", read.hub), *(
         db.session.execute(select(Organisation.code, Organisation.name)
-                           .order_by(Organisation.name)).tuples())])
+                           .order_by(Organisation.name)).all())])
     form.action.choices = choices([("", read.everyone), *read.action_choices])
     return form
 
