@@ -16,7 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import String, select, type_coerce, update
+from sqlalchemy import String, Text, cast, select, type_coerce, update
 
 from caseflow.audit import checkpoint
 from caseflow.audit.models import AuditEvent, AuditHead
@@ -161,11 +161,11 @@ _HEAD_HASH = select(AuditHead.hash).where(AuditHead.id == 1).scalar_subquery()
 STREAM_BATCH = 5_000
 
 
-def _walk_statement(raw: bool):
-    """The walk's statement; `raw` reads the timestamp and the changes as the text SQLite
-    stores (no per-row conversion: the walk reads them as the canonical form needs)."""
-    occurred_at, changes = AuditEvent.occurred_at, AuditEvent.changes
-    if raw:
+def _walk_statement(sqlite: bool):
+    """The walk's statement. The changes are read as text (parsed by whoever checks the hash,
+    a worker process when there are some); on SQLite the timestamp too, as it is stored."""
+    occurred_at, changes = AuditEvent.occurred_at, cast(AuditEvent.changes, Text)
+    if sqlite:
         occurred_at, changes = type_coerce(occurred_at, String), type_coerce(changes, String)
     return (select(AuditEvent.seq, occurred_at, AuditEvent.actor_id,
                    AuditEvent.actor_role, AuditEvent.actor_organisation_id, AuditEvent.action,
@@ -238,10 +238,10 @@ def verify(workers: int = 1) -> Verification:
             db.session.rollback()  # verify only read: end the snapshot it opened
 
 
-def _stream(connection, raw: bool):
+def _stream(connection, sqlite: bool):
     """Yield the walk's rows as the driver reads them, a batch at a time, in the connection's
     transaction (a server-side cursor on PostgreSQL: the log is never all in memory)."""
-    compiled = _walk_statement(raw).compile(dialect=connection.dialect,
+    compiled = _walk_statement(sqlite).compile(dialect=connection.dialect,
                                             compile_kwargs={"literal_binds": True})
     driver = connection.connection.dbapi_connection
     cursor = driver.cursor(name="caseflow_audit_walk") \
