@@ -13,7 +13,7 @@ from statistics import median
 from sqlalchemy import and_, case, func, select
 
 from caseflow.auth.models import User
-from caseflow.database import utcnow
+from caseflow.database import hub_today, utcnow
 from caseflow.dossiers.models import Dossier, Intervention
 from caseflow.dossiers.workflows import engine
 from caseflow.extensions import db
@@ -71,7 +71,7 @@ def compute(user: User, period: Period, waiting_days: int = 14,
     bands and follow-ups summed in it; per territory and sector), both served by the partial
     index of open dossiers alone; the page's tables are added up from those few groups.
     """
-    today = today or date.today()
+    today = today or hub_today()
     now = utcnow()
     own = user.role != "coordinator"
     scope = {"scope": "mine"} if own else {"scope": "all"}

@@ -14,7 +14,7 @@ from caseflow.audit.models import AuditEvent
 from caseflow.audit.personal import reveal
 from caseflow.audit.timeline import action_label
 from caseflow.auth.models import STAFF, User
-from caseflow.database import utcnow
+from caseflow.database import hub_today, utcnow
 from caseflow.dossiers.models import Dossier, PromoterContact
 from caseflow.extensions import db
 from caseflow.reference.models import Organisation, Sector, Territory
@@ -75,7 +75,7 @@ def _escape_like(text: str) -> str:
 
 def filtered(filters: CaseloadFilters, user: User, today: date | None = None):
     """Return the SELECT of the dossiers matching the filters, without order or page."""
-    today = today or date.today()
+    today = today or hub_today()
     # The list shows no collection of a dossier: load none of them, whatever the page size.
     query = select(Dossier).options(lazyload("*"), *(joinedload(getattr(Dossier, name))
                                                       for name in LIST_COLUMNS))
