@@ -8,7 +8,7 @@ from caseflow.reference.models import Subject
 
 def test_an_older_database_gets_the_marketing_subject_after_its_others(app, db):
     directory = app.extensions["migrate"].directory
-    downgrade(directory=directory, revision="report15001")  # just before subjects0001
+    downgrade(directory=directory, revision="perfdesk0001")  # just before subjects0001
     try:
         db.session.expire_all()
         assert db.session.scalar(select(Subject).where(Subject.code == "commercialisation")) \

@@ -1,7 +1,7 @@
 """The intervention subject 'Commercialisation et contrats' on databases seeded before
 
 Revision ID: subjects0001
-Revises: report15001
+Revises: perfdesk0001
 Create Date: 2026-12-02 04:30:00
 
 A fresh install gets it from caseflow/reference/seed.py; an existing database gets it here,
@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'subjects0001'
-down_revision = 'report15001'
+down_revision = 'perfdesk0001'
 branch_labels = None
 depends_on = None
 
