@@ -153,6 +153,8 @@ class CaseloadFilterForm(Form):
         ("-title", _l("Titre (décroissant)")), ("-follow_up", _l("Prochain suivi (décroissant)")),
         ("state_age", _l("Plus récemment à l'étape"))]), validators=[Optional()])
     page = IntegerField(validators=[Optional(), NumberRange(1, 100000)])
+    # Where the next page starts (keyset): written by the list's own "next page" link.
+    apres = StringField(validators=[Optional(), Length(max=400)])
 
 
 class FollowUpForm(Form):

@@ -58,6 +58,12 @@ def read_filters(args) -> tuple[CaseloadFilterForm, queries.CaseloadFilters | No
         organisation=form.organisation.data or "", waiting=form.waiting.data,
         opened_from=form.opened_from.data, opened_to=form.opened_to.data,
         state_days_min=form.state_days_min.data, state_days_max=form.state_days_max.data)
+    try:
+        filters.after = queries.parse_cursor(queries.sort_of(filters), form.apres.data)
+    except ValueError:
+        form.apres.errors = [_("Ce lien de page n'est plus valide : revenez au début de la "
+                               "liste.")]
+        return form, None
     form.scope.data = filters.scope
     return form, filters
 

@@ -1,0 +1,67 @@
+"""Finding dossiers by a piece of their reference, title, promoter or a contact's name.
+
+The caseload's search is a substring match, case-insensitive. A plain `LIKE '%...%'` reads
+every dossier and every contact; at 100 000 dossiers that is the slowest thing the caseload
+does. So each database keeps an index made for substrings, written by the migration
+`caseload0001` and kept up to date by the database itself:
+
+- SQLite: `dossier_search`, an FTS5 table with the trigram tokenizer (one row per dossier,
+  rowid = dossier id; its contacts' names in one column), filled by triggers on `dossier`
+  and `promoter_contact`. A phrase query of the text is exactly a substring match.
+- PostgreSQL: pg_trgm GIN indexes on the three columns of `dossier` and on
+  `promoter_contact.name`, which serve `ILIKE '%...%'` directly.
+
+A migration that rebuilds `dossier` or `promoter_contact` on SQLite (a batch "move and copy")
+drops the triggers with the old table: it must create them again.
+
+A trigram index cannot serve fewer than three characters: such a search reads the rows in the
+list's order and stops at the first page, as before.
+"""
+
+from sqlalchemy import Integer, exists, or_, select, text, union
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import column, table
+
+from caseflow.dossiers.models import Dossier, PromoterContact
+from caseflow.extensions import db
+
+# Every database object of the search index is named with this prefix; they are written by
+# the migration alone, not by the models (tests/test_cli.py compares the rest).
+PREFIX = "dossier_search"
+SHORTEST = 3  # a trigram index needs at least three characters
+
+_index = table("dossier_search", column("rowid", Integer))
+
+
+def is_search_object(name: str | None) -> bool:
+    """Say whether a table or index belongs to the search index (not to the models)."""
+    return bool(name) and name.startswith(PREFIX)
+
+
+def _escape_like(text_: str) -> str:
+    return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def matching(q: str):
+    """Return the SQL condition on Dossier that it matches the search text `q`."""
+    wanted = q.strip()
+    dialect = db.session.get_bind().dialect.name
+    if len(wanted) >= SHORTEST and dialect == "sqlite":
+        phrase = '"' + wanted.replace('"', '""') + '"'
+        return Dossier.id.in_(select(_index.c.rowid).where(
+            text("dossier_search MATCH :search_phrase").bindparams(search_phrase=phrase)))
+    pattern = f"%{_escape_like(wanted.lower())}%"
+    if len(wanted) >= SHORTEST and dialect == "postgresql":
+        # Each branch is one indexed lookup; an OR across the two tables would read them all.
+        found = aliased(Dossier)
+        return Dossier.id.in_(union(
+            select(found.id).where(or_(found.reference.ilike(pattern, escape="\\"),
+                                       found.title.ilike(pattern, escape="\\"),
+                                       found.promoter_name.ilike(pattern, escape="\\"))),
+            select(PromoterContact.dossier_id).where(
+                PromoterContact.name.ilike(pattern, escape="\\"))))
+    contact = exists().where(PromoterContact.dossier_id == Dossier.id,
+                             PromoterContact.name.ilike(pattern, escape="\\"))
+    return or_(Dossier.reference.ilike(pattern, escape="\\"),
+               Dossier.title.ilike(pattern, escape="\\"),
+               Dossier.promoter_name.ilike(pattern, escape="\\"), contact)
