@@ -159,7 +159,7 @@ def parse_cursor(sort: Sort, text_: str | None) -> tuple | None:
 
 
 def conditions(filters: CaseloadFilters, user: User, today: date | None = None) -> list:
-    """Return the WHERE conditions on Dossier of the filters (scope, filters, search)."""
+    """Return the WHERE conditions on Dossier of the filters but the search (see search.py)."""
     today = today or date.today()
     where = []
     if filters.scope == "mine":
@@ -198,8 +198,6 @@ def conditions(filters: CaseloadFilters, user: User, today: date | None = None) 
         condition = current_app.extensions.get(REFERRAL_FILTER)
         where.append(condition(filters.organisation, filters.waiting)
                      if condition is not None else false())
-    if filters.q.strip():
-        where.append(search.matching(filters.q))
     return where
 
 
@@ -209,7 +207,20 @@ def filtered(filters: CaseloadFilters, user: User, today: date | None = None):
     # The list shows no collection of a dossier: load none of them, whatever the page size.
     query = select(Dossier).options(lazyload("*"), *(joinedload(getattr(Dossier, name))
                                                       for name in LIST_COLUMNS))
-    return query.where(*conditions(filters, user, today)).order_by(*sort_of(filters).order())
+    where = conditions(filters, user, today)
+    if filters.q.strip():
+        where.append(search.matching(filters.q))
+    return query.where(*where).order_by(*sort_of(filters).order())
+
+
+# The references of the listed dossiers, joined under names of their own: a filter's
+# subquery on Territory or Sector stays apart from them.
+_TERRITORY = aliased(Territory, name="listed_territory")
+_SECTOR = aliased(Sector, name="listed_sector")
+_ADVISOR = aliased(User, name="listed_advisor")
+_LISTED = (Dossier.id, Dossier.reference, Dossier.title, Dossier.promoter_name, Dossier.state,
+           Dossier.workflow, Dossier.state_entered_at, Dossier.next_follow_up,
+           Dossier.updated_at, Dossier.opened_on, Dossier.advisor_id)
 
 
 def caseload(filters: CaseloadFilters, user: User, per_page: int,
@@ -218,47 +229,39 @@ def caseload(filters: CaseloadFilters, user: User, per_page: int,
     shows: a keyset page after `filters.after` (or, for an old link, the numbered page)."""
     sort = sort_of(filters)
     where = conditions(filters, user, today)
-    # The page is chosen on the dossier table alone, so its index serves the order; the
-    # labels are joined to the page's rows only.
-    chosen = select(Dossier.id, Dossier.reference, Dossier.title, Dossier.promoter_name,
-                    Dossier.state, Dossier.workflow, Dossier.state_entered_at,
-                    Dossier.next_follow_up, Dossier.updated_at, Dossier.opened_on,
-                    Dossier.advisor_id, Dossier.territory_id, Dossier.sector_id).where(*where)
-    if filters.after is not None:
-        chosen = chosen.where(sort.after(*filters.after))
-    elif filters.page > 1:
-        chosen = chosen.offset((filters.page - 1) * per_page)
-    chosen = chosen.order_by(*sort.order()).limit(per_page + 1).subquery("chosen")
+    # Counted up to the cap: past it, "more than" is all a person reads, and it costs no scan.
+    if filters.q.strip():
+        total = db.session.scalar(select(func.count()).select_from(
+            search.counted(filters.q, where, COUNT_CAP).subquery()))
+        where.append(search.matching(filters.q, many=total > COUNT_CAP))
+    else:
+        total = db.session.scalar(select(func.count()).select_from(
+            select(Dossier.id).where(*where).limit(COUNT_CAP + 1).subquery()))
     english = language() == "en"
-    territory, sector = aliased(Territory), aliased(Sector)
-    rows = db.session.execute(
-        select(chosen, (territory.label_en if english else territory.label_fr)
-               .label("territory_label"),
-               (sector.label_en if english else sector.label_fr).label("sector_label"),
-               User.full_name.label("advisor_name"))
-        .join(territory, territory.id == chosen.c.territory_id)
-        .join(sector, sector.id == chosen.c.sector_id)
-        .outerjoin(User, User.id == chosen.c.advisor_id)
-        .order_by(*_outer_order(sort, chosen))).all()
+    # Outer joins only: the dossier stays the first table read, so the index of the order
+    # serves it and the page stops at its last row; the references are read for those rows.
+    query = (select(*_LISTED,
+                    (_TERRITORY.label_en if english else _TERRITORY.label_fr)
+                    .label("territory_label"),
+                    (_SECTOR.label_en if english else _SECTOR.label_fr).label("sector_label"),
+                    _ADVISOR.full_name.label("advisor_name"))
+             .outerjoin(_TERRITORY, _TERRITORY.id == Dossier.territory_id)
+             .outerjoin(_SECTOR, _SECTOR.id == Dossier.sector_id)
+             .outerjoin(_ADVISOR, _ADVISOR.id == Dossier.advisor_id)
+             .where(*where))
+    if filters.after is not None:
+        query = query.where(sort.after(*filters.after))
+    elif filters.page > 1:
+        query = query.offset((filters.page - 1) * per_page)
+    rows = db.session.execute(query.order_by(*sort.order()).limit(per_page + 1)).all()
     next_cursor = None
     if len(rows) > per_page:
         rows = rows[:per_page]
         last = rows[-1]
         next_cursor = format_cursor(sort, getattr(last, sort.column.key), last.id)
-    # Counted up to the cap: past it, "more than" is all a person reads, and it costs no scan.
-    total = db.session.scalar(select(func.count()).select_from(
-        select(Dossier.id).where(*where).limit(COUNT_CAP + 1).subquery()))
     return CaseloadPage(items=rows, total=min(total, COUNT_CAP), more=total > COUNT_CAP,
                         next_cursor=next_cursor,
                         first=filters.after is None and filters.page <= 1)
-
-
-def _outer_order(sort: Sort, chosen) -> tuple:
-    """The sort's order, on the columns of the chosen page."""
-    column, ident = chosen.c[sort.column.key], chosen.c.id
-    direction = (lambda c: c.desc()) if sort.descending else (lambda c: c.asc())
-    first = (column.is_(None),) if sort.nullable else ()
-    return (*first, direction(column), direction(ident))
 
 
 def timeline(dossier: Dossier) -> list[tuple[AuditEvent, str | None]]:

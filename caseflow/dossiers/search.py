@@ -42,16 +42,31 @@ def _escape_like(text_: str) -> str:
     return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def matching(q: str):
-    """Return the SQL condition on Dossier that it matches the search text `q`."""
+def _phrase(q: str) -> str | None:
+    """Return the FTS5 phrase of the search text, when SQLite's index serves it."""
     wanted = q.strip()
-    dialect = db.session.get_bind().dialect.name
-    if len(wanted) >= SHORTEST and dialect == "sqlite":
-        phrase = '"' + wanted.replace('"', '""') + '"'
-        return Dossier.id.in_(select(_index.c.rowid).where(
-            text("dossier_search MATCH :search_phrase").bindparams(search_phrase=phrase)))
+    if len(wanted) < SHORTEST or db.session.get_bind().dialect.name != "sqlite":
+        return None
+    return '"' + wanted.replace('"', '""') + '"'
+
+
+def _indexed(phrase: str):
+    return select(_index.c.rowid).where(
+        text("dossier_search MATCH :search_phrase").bindparams(search_phrase=phrase))
+
+
+def matching(q: str, *, many: bool = False):
+    """Return the SQL condition on Dossier that it matches the search text `q`.
+
+    `many`: the search matches many dossiers (more than a page's count shows). SQLite then
+    reads the list's own index in its order and keeps the matching dossiers until the page
+    is full ("+ 0" keeps it from looking each match up by id and sorting them all)."""
+    wanted = q.strip()
+    phrase = _phrase(wanted)
+    if phrase is not None:
+        return (Dossier.id + 0 if many else Dossier.id).in_(_indexed(phrase))
     pattern = f"%{_escape_like(wanted.lower())}%"
-    if len(wanted) >= SHORTEST and dialect == "postgresql":
+    if len(wanted) >= SHORTEST and db.session.get_bind().dialect.name == "postgresql":
         # Each branch is one indexed lookup; an OR across the two tables would read them all.
         found = aliased(Dossier)
         return Dossier.id.in_(union(
@@ -65,3 +80,13 @@ def matching(q: str):
     return or_(Dossier.reference.ilike(pattern, escape="\\"),
                Dossier.title.ilike(pattern, escape="\\"),
                Dossier.promoter_name.ilike(pattern, escape="\\"), contact)
+
+
+def counted(q: str, where: list, cap: int):
+    """Return the SELECT of at most `cap` + 1 ids of the dossiers matching the search and
+    the other conditions `where`: what the list counts."""
+    phrase = _phrase(q)
+    if phrase is not None and not where:
+        # The search alone: SQLite's index yields its matches one by one and stops at the cap.
+        return _indexed(phrase).limit(cap + 1)
+    return select(Dossier.id).where(matching(q), *where).limit(cap + 1)

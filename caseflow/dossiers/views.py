@@ -36,16 +36,16 @@ def read_filters(args) -> tuple[CaseloadFilterForm, queries.CaseloadFilters | No
                      for d in engine().definitions.values() for name, s in d.states.items()},
                     key=lambda pair: pair[1])
     form.state.choices = options([("", _("Toutes")), *states])
-    form.territory.choices = options([("", _("Tous")), *((i.code, i.label)
-                                      for i in choices.items(Territory))])
-    form.sector.choices = options([("", _("Tous")), *((i.code, i.label)
-                                   for i in choices.items(Sector))])
+    # The options are read as plain columns: the form needs no object of any of them.
+    form.territory.choices = options([("", _("Tous")), *_labels(Territory)])
+    form.sector.choices = options([("", _("Tous")), *_labels(Sector)])
     form.advisor.choices = options([("", _("Tous")), *(
-        (str(user.id), user.full_name) for user in db.session.scalars(
-            select(User).where(User.role.in_(STAFF)).order_by(User.full_name)))])
-    form.organisation.choices = options([("", _("Toutes")), *(
-        (o.code, o.name) for o in db.session.scalars(
-            select(Organisation).order_by(Organisation.kind, Organisation.name)))])
+        (str(user_id), name) for user_id, name in db.session.execute(
+            select(User.id, User.full_name).where(User.role.in_(STAFF))
+            .order_by(User.full_name)))])
+    form.organisation.choices = options([("", _("Toutes")), *db.session.execute(
+        select(Organisation.code, Organisation.name)
+        .order_by(Organisation.kind, Organisation.name)).all()])
     if not form.validate():
         return form, None
     default_scope = "mine" if current_user.role == "advisor" else "all"
@@ -66,6 +66,13 @@ def read_filters(args) -> tuple[CaseloadFilterForm, queries.CaseloadFilters | No
         return form, None
     form.scope.data = filters.scope
     return form, filters
+
+
+def _labels(model) -> list[tuple[str, str]]:
+    """Return the active items of a reference list, (code, label), in display order."""
+    column = model.label_en if language() == "en" else model.label_fr
+    return list(db.session.execute(select(model.code, column).where(model.active.is_(True))
+                                   .order_by(model.position, model.code)).all())
 
 
 @bp.route("/")
