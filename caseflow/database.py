@@ -1,7 +1,7 @@
 """Database plumbing: SQLite connection settings and column types shared by the models."""
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, event, inspect
@@ -55,6 +55,11 @@ def not_initialised_database(engine: Engine) -> bool:
 def utcnow() -> datetime:
     """Return the current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def hub_today() -> date:
+    """Return today's date where the hub is (a server on UTC is a day ahead every evening)."""
+    return utcnow().astimezone(HUB_TIME_ZONE).date()
 
 
 class UTCDateTime(TypeDecorator):

@@ -1,14 +1,83 @@
 """Interface language: Québec French first, English second."""
 
+import re
+from functools import lru_cache
+
+from babel import support
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import Domain, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from caseflow.extensions import babel
+
+# French sets a non-breaking space before a colon (and inside guillemets), so a line never
+# starts with ":" or "»". The catalog's French is written with plain spaces; they are set here.
+_BEFORE_COLON = re.compile(r" (?=:(?:\s|$|<))")
+_GUILLEMETS = re.compile(r"« | »")
+NO_BREAK = "\u00a0"
+
+
+@lru_cache(maxsize=8192)  # the catalog's messages, before their values are put in
+def typeset(text: str) -> str:
+    """Return French text with the non-breaking spaces of French typography."""
+    text = _BEFORE_COLON.sub(NO_BREAK, text)
+    return _GUILLEMETS.sub(lambda match: match.group().replace(" ", NO_BREAK), text)
+
+
+def colon() -> str:
+    """Return what separates a label from its value in the current language (" : " / ": ")."""
+    return ": " if language() == "en" else NO_BREAK + ": "
+
+
+def quoted(text) -> Markup:
+    """Return text between the current language's quotation marks: « … » or “…”."""
+    if language() == "en":
+        return Markup("“%s”") % text
+    return Markup("«%s%s%s»") % (NO_BREAK, text, NO_BREAK)
+
+
+class _Typeset(support.NullTranslations):
+    """A catalog whose French comes out with French typography's spaces."""
+
+    def __init__(self, translations):
+        super().__init__()
+        self._translations = translations
+
+    def gettext(self, message):
+        return typeset(self._translations.gettext(message))
+
+    def ngettext(self, singular, plural, num):
+        return typeset(self._translations.ngettext(singular, plural, num))
+
+    def pgettext(self, context, message):
+        return typeset(self._translations.pgettext(context, message))
+
+    def npgettext(self, context, singular, plural, num):
+        return typeset(self._translations.npgettext(context, singular, plural, num))
+
+    ugettext, ungettext, upgettext, unpgettext = gettext, ngettext, pgettext, npgettext
+
+
+class HubDomain(Domain):
+    """The app's messages; in French, typeset."""
+
+    def get_translations(self):
+        translations = super().get_translations()
+        locale = get_locale()
+        if locale is None or locale.language != "fr":
+            return translations
+        key = (str(locale), "typeset")
+        if key not in self.cache:
+            self.cache[key] = _Typeset(translations)
+        return self.cache[key]
 
 
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = HubDomain()
+    app.add_template_global(colon, "colon")
+    app.add_template_global(quoted, "quoted")
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.add_extension("jinja2.ext.do")
 

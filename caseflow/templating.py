@@ -1,12 +1,11 @@
 """What every template can use: money, dates, the locale and labels. Plumbing only: each
 slice adds its own template globals in its `init_app`."""
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import format_datetime
 
-from caseflow.database import utcnow
+from caseflow.database import HUB_TIME_ZONE, hub_today
 from caseflow.i18n import language
 from caseflow.money import format_amount
 
@@ -18,7 +17,7 @@ def init_app(app) -> None:
     app.add_template_filter(label, "label")
     app.add_template_global(label, "label")
     app.add_template_global(_file_size, "file_size")
-    app.add_template_global(date.today, "today_date")
+    app.add_template_global(hub_today, "today_date")
     app.add_template_global(_days_since, "days_since")
     app.add_template_global(current_locale, "current_locale")
 
@@ -66,4 +65,7 @@ def _day(value) -> str:
 
 
 def _days_since(moment) -> int:
-    return (utcnow() - moment).days if moment else 0
+    """Count the hub's calendar days since a moment: 0 the same day, never fewer."""
+    if not moment:
+        return 0
+    return max((hub_today() - moment.astimezone(HUB_TIME_ZONE).date()).days, 0)

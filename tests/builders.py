@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from caseflow.auth.models import User
 from caseflow.auth.services import create_user
+from caseflow.database import hub_today
 from caseflow.extensions import db
 from caseflow.reference.models import Organisation
 
@@ -102,14 +103,13 @@ def make_dossier(actor, workflow: str = "accompagnement", **overrides):
 
 def add_intervention(dossier, actor, subjects=("info-programmes",), **overrides):
     """Log and commit an intervention through the service layer."""
-    from datetime import date
 
     from caseflow.dossiers.services import InterventionFields
     from caseflow.dossiers.services import add_intervention as add
     from caseflow.reference.models import Subject
 
     fields = InterventionFields(
-        occurred_on=overrides.pop("occurred_on", date.today()),
+        occurred_on=overrides.pop("occurred_on", hub_today()),
         kind=overrides.pop("kind", "meeting"),
         subjects=list(db.session.scalars(select(Subject).where(Subject.code.in_(subjects)))),
         minutes=overrides.pop("minutes", 60), notes=overrides.pop("notes", ""))
@@ -170,6 +170,14 @@ def refer(dossier, actor, organisation_code: str = "mrc-becancour", consent: boo
         organisation(organisation_code), reason, "Analyser la demande", consent))
     db.session.commit()
     return referral
+
+
+def fr(text: str) -> str:
+    """Return French text as the app prints it: a non-breaking space before each colon and
+    inside guillemets, as French typography sets them."""
+    from caseflow.i18n import typeset
+
+    return typeset(text)
 
 
 def plain_text(response) -> str:

@@ -1,6 +1,5 @@
 """The hub's activities, projects and enterprise directory: forms, pages, imports, audit."""
 
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -8,8 +7,9 @@ from sqlalchemy import func, select
 from caseflow.activities import plan
 from caseflow.activities.models import Activity, Project
 from caseflow.audit.models import AuditEvent
+from caseflow.database import hub_today
 from caseflow.enterprises.models import Enterprise
-from tests.builders import csrf_token, make_dossier, page_text, plain_text
+from tests.builders import csrf_token, fr, make_dossier, page_text, plain_text
 
 
 def count(db, model) -> int:
@@ -22,7 +22,7 @@ def events(db, action) -> list[AuditEvent]:
 
 def activity_form(client, **changes) -> dict:
     form = {"csrf_token": csrf_token(client, "/activites/nouvelle"),
-            "occurred_on": date.today().isoformat(), "kind": "meeting",
+            "occurred_on": hub_today().isoformat(), "kind": "meeting",
             "title": "Conseil d'administration de décembre", "body": "ca-pole",
             "objective": "1.1"}
     form.update(changes)
@@ -33,7 +33,7 @@ def test_staff_record_a_board_meeting_and_find_it_in_the_calendar(coordinator_cl
     response = coordinator_client.post("/activites/nouvelle", data=activity_form(
         coordinator_client))
     assert response.status_code == 303
-    month = date.today().strftime("%Y-%m")
+    month = hub_today().strftime("%Y-%m")
     assert response.headers["Location"].endswith(f"/activites/calendrier?mois={month}")
     page = plain_text(coordinator_client.get(f"/activites/calendrier?mois={month}"))
     assert "Conseil d'administration de décembre" in page
@@ -52,7 +52,7 @@ def test_an_event_with_participants_counts_in_this_years_report(coordinator_clie
         objective="2.2", participants="35", participants_women="20", participants_men="15",
         territories=["drummond"], organisations=["mrc-drummond"]))
     assert response.status_code == 303
-    period = fiscal_year_of(date.today())
+    period = fiscal_year_of(hub_today())
     page = plain_text(coordinator_client.get(f"/rapports/?periode={period.label}"))
     assert "Autres activités | 1 événement | 35 personnes participantes (20 femmes, 15 " \
         "hommes)" in page
@@ -66,7 +66,7 @@ def test_an_event_with_participants_counts_in_this_years_report(coordinator_clie
     ({"participants": "10", "participants_women": "8", "participants_men": "5"},
      "Les femmes et les hommes dépassent le nombre de participants."),
     ({"occurred_on": "1970-01-01"}, "Cette date est trop ancienne"),
-    ({"dossiers": "2099-9999"}, "Dossier inconnu : 2099-9999."),
+    ({"dossiers": "2099-9999"}, fr("Dossier inconnu : 2099-9999.")),
     ({"title": "Rencontre\x00"}, "Ce champ contient un caractère invalide."),
 ])
 def test_bad_input_is_refused_and_nothing_is_written(advisor_client, db, changes, message):
@@ -181,11 +181,12 @@ def test_an_activities_file_with_bad_rows_writes_nothing(runner, db, tmp_path):
     result = import_file(runner, tmp_path, "activites.csv", text, "import-activities")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert "ligne 3, colonne « instance » : « conseil d'administrasion du pole » inconnu " \
-        "(le plus proche : « ca-pole »)" in lines
-    assert any(line.startswith("ligne 4, colonne « titre » : valeur obligatoire") for line in lines)
+    assert fr("ligne 3, colonne « instance » : « conseil d'administrasion du pole » inconnu "
+              "(le plus proche : « ca-pole »)") in lines
+    assert any(line.startswith(fr("ligne 4, colonne « titre » : valeur obligatoire"))
+               for line in lines)
     for column in ("objectif", "participants", "territoires", "dossiers"):
-        assert any(line.startswith(f"ligne 4, colonne « {column} »") for line in lines), column
+        assert any(line.startswith(fr(f"ligne 4, colonne « {column} »")) for line in lines), column
     assert count(db, Activity) == 0 and not events(db, "activity.added")
 
 
@@ -213,10 +214,10 @@ def test_an_xlsx_projects_file_with_a_bad_row_writes_nothing(runner, db, tmp_pat
     workbook.save(path)
     result = runner.invoke(args=["import-activities", "--projects", str(path)])
     assert result.exit_code == 1
-    assert "ligne 3, colonne « fin » : « 2017-04-01 » La fin du projet précède son début" \
-        in result.output
-    assert "ligne 4, colonne « code » : « jeunesse » code en double dans le fichier (ligne 2)" \
-        in result.output
+    assert fr("ligne 3, colonne « fin » : « 2017-04-01 » La fin du projet précède son "
+              "début") in result.output
+    assert fr("ligne 4, colonne « code » : « jeunesse » code en double dans le fichier "
+              "(ligne 2)") in result.output
     assert count(db, Project) == 0
 
 
@@ -237,12 +238,12 @@ def test_enterprise_duplicates_are_caught_on_name_and_neq(runner, db, tmp_path):
                          "Nouvelle entreprise;123;;Laval;;3000;ouverte;\n")
     result = import_file(runner, tmp_path, "f.csv", bad, "import-enterprises")
     assert result.exit_code == 1
-    assert "ligne 3, colonne « neq » : « 1140000002 » ce NEQ est déjà celui de « Ressourcerie " \
-        "Transition »" in result.output
-    assert "ligne 4, colonne « nom » : « Ressourcerie Transistion » semble déjà au " \
-        "répertoire sous le nom « Ressourcerie Transition »" in result.output
+    assert fr("ligne 3, colonne « neq » : « 1140000002 » ce NEQ est déjà celui de "
+              "« Ressourcerie Transition »") in result.output
+    assert fr("ligne 4, colonne « nom » : « Ressourcerie Transistion » semble déjà au "
+              "répertoire sous le nom « Ressourcerie Transition »") in result.output
     for column in ("mrc", "annee_de_fondation", "statut"):
-        assert f"ligne 5, colonne « {column} »" in result.output, column
+        assert fr(f"ligne 5, colonne « {column} »") in result.output, column
     assert count(db, Enterprise) == 2
 
 
@@ -262,7 +263,7 @@ def test_the_directory_form_refuses_a_duplicate_and_links_dossiers(advisor_clien
     twice = advisor_client.post("/entreprises/nouvelle", data=dict(form, neq="",
                                                                    name="Cafe des 4 ponts"))
     assert twice.status_code == 400
-    assert "semble déjà au répertoire sous le nom « Café des 4 Ponts »" in page_text(twice)
+    assert fr("semble déjà au répertoire sous le nom « Café des 4 Ponts »") in page_text(twice)
     page = plain_text(advisor_client.get("/entreprises/?territory=becancour"))
     assert "Café des 4 Ponts" in page and dossier.reference in page
     assert count(db, Enterprise) == 1
@@ -280,4 +281,4 @@ def test_a_financing_line_carries_its_application_stage(runner, db, tmp_path):
                      "2017-0901;piec;en attente;2017-10-03;étape inventée\n", encoding="utf-8")
     result = runner.invoke(args=["import", str(dossiers), "--financing", str(lines)])
     assert result.exit_code == 1
-    assert "ligne 3, colonne « etape » : « étape inventée » inconnu" in result.output
+    assert fr("ligne 3, colonne « etape » : « étape inventée » inconnu") in result.output

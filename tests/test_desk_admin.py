@@ -15,6 +15,7 @@ from caseflow.reference.models import Organisation, Sector
 from tests.builders import (
     add_intervention,
     csrf_token,
+    fr,
     login,
     make_dossier,
     make_user,
@@ -146,7 +147,7 @@ def test_a_code_in_use_is_never_deleted_and_old_dossiers_keep_its_label(
     path = f"/admin/lists/sector/{culture.id}"
     response = coordinator_client.post(path, data={"csrf_token": token, "action": "delete"},
                                        follow_redirects=True)
-    assert "est utilisé : il ne peut pas être supprimé" in page_text(response)
+    assert fr("est utilisé : il ne peut pas être supprimé") in page_text(response)
     coordinator_client.post(path, data={"csrf_token": token, "action": "rename",
                                         "label_fr": "Arts et culture", "label_en": "Arts"})
     coordinator_client.post(path, data={"csrf_token": token, "action": "deactivate"})

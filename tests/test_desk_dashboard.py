@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
 
+from caseflow.database import hub_today
 from caseflow.dossiers import services
 from caseflow.dossiers.models import Dossier
 from caseflow.referrals.services import ReferralFields, send
@@ -30,7 +31,7 @@ def _follow_up(db, dossier, due: date) -> None:
 def build_hub(db, coordinator, advisor):
     """Two advisors' dossiers: open and closed, aged, with follow-ups, referrals, interventions."""
     other = make_user("advisor", full_name="Béatrice Autre")
-    today = date.today()
+    today = hub_today()
     a1 = make_dossier(advisor, title="Épicerie A1", territory_code="becancour",
                       sector_code="commerce-detail")
     a2 = make_dossier(advisor, title="Coop A2", territory_code="drummond",
@@ -118,7 +119,7 @@ def test_the_advisor_sees_the_same_for_their_own_dossiers(db, coordinator, advis
 def test_a_period_is_chosen_and_a_wrong_one_is_refused(db, coordinator, advisor,
                                                        coordinator_client):
     build_hub(db, coordinator, advisor)
-    last_year = fiscal_year_of(date.today()).previous()
+    last_year = fiscal_year_of(hub_today()).previous()
     text = page_text(coordinator_client.get(f"/desk/dashboard?period={last_year.label}"))
     assert last_year.label in text
     # Only the intervention dated before this fiscal year is in the previous one.

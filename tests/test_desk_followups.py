@@ -2,17 +2,19 @@
 
 import re
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import event, select, update
 
 from caseflow.audit.models import AuditEvent
+from caseflow.database import hub_today
 from caseflow.dossiers import services
 from caseflow.dossiers.models import Dossier
 from caseflow.notifications.models import OutgoingEmail
 from tests.builders import (
     add_intervention,
     csrf_token,
+    fr,
     make_dossier,
     make_user,
     page_text,
@@ -30,7 +32,7 @@ def test_an_advisor_sets_and_moves_the_next_follow_up_by_hand(db, advisor, advis
     dossier = make_dossier(advisor)
     path = f"/dossiers/{dossier.id}/follow-up"
     token = csrf_token(advisor_client, path)
-    due = date.today() + timedelta(days=10)
+    due = hub_today() + timedelta(days=10)
     seen = dossier.version
     response = advisor_client.post(path, data={
         "csrf_token": token, "version": seen, "due": due.isoformat(),
@@ -42,17 +44,17 @@ def test_an_advisor_sets_and_moves_the_next_follow_up_by_hand(db, advisor, advis
         AuditEvent.action == "dossier.follow_up_set"))
     assert event_.changes["next_follow_up"] == [None, due.isoformat()]
     stale = advisor_client.post(path, data={"csrf_token": token, "version": seen,
-                                            "due": date.today().isoformat()})
+                                            "due": hub_today().isoformat()})
     assert stale.status_code == 409  # the version moved: nothing overwritten blindly
     far = advisor_client.post(path, data={"csrf_token": token,
                                           "version": db.session.get(Dossier, dossier.id).version,
-                                          "due": (date.today() + timedelta(days=5000)).isoformat()})
+                                          "due": (hub_today() + timedelta(days=5000)).isoformat()})
     assert far.status_code == 400 and "trois prochaines années" in page_text(far)
 
 
 def test_the_digest_lists_exactly_the_due_and_overdue_follow_ups(db, runner, coordinator,
                                                                 advisor):
-    today = date.today()
+    today = hub_today()
     other = make_user("advisor", full_name="Sans suivi dû")
     quiet = make_user("advisor", full_name="Ne veut pas de courriels")
     quiet.digest_enabled = False
@@ -82,7 +84,7 @@ def test_the_digest_lists_exactly_the_due_and_overdue_follow_ups(db, runner, coo
     assert "weekly summaries: 1" in weekly.output
     summary = db.session.scalar(select(OutgoingEmail).where(
         OutgoingEmail.to_address == coordinator.email))
-    assert "Conseil Test : 3 · 1 · 2" in summary.body  # open · overdue · due within 7 days
+    assert fr("Conseil Test : 3 · 1 · 2") in summary.body  # open · overdue · due within 7 days
 
 
 def test_each_person_turns_the_follow_up_emails_off(db, advisor, advisor_client):
@@ -103,7 +105,7 @@ def test_home_tiles_count_exactly_what_their_list_shows(db, advisor, advisor_cli
     add_intervention(closed, advisor)
     services.apply_transition(closed, advisor, "close", closed.version, outcome="formalise")
     db.session.commit()
-    _due(db, open_one, date.today() - timedelta(days=1))
+    _due(db, open_one, hub_today() - timedelta(days=1))
     html = advisor_client.get("/").get_data(as_text=True)
     tiles = re.findall(r'href="(/dossiers/\?[^"]+)">\s*<div class="card-body"><p class="display-6'
                        r' mb-0[^"]*">(\d+)</p>', html)
@@ -163,7 +165,7 @@ def _grow(db, coordinator, advisors, size: int) -> None:
         dossier = make_dossier(advisor, title=f"Dossier {number}",
                                territory_code=["becancour", "drummond", "erable"][number % 3])
         add_intervention(dossier, advisor, minutes=30)
-        _due(db, dossier, date.today() - timedelta(days=number % 5))
+        _due(db, dossier, hub_today() - timedelta(days=number % 5))
         if number % 2:
             refer(db.session.get(Dossier, dossier.id), advisor,
                   ["mrc-becancour", "mrc-drummond"][number % 2 - 1])

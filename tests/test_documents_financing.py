@@ -13,7 +13,7 @@ from caseflow.documents.demo import tiny_pdf
 from caseflow.documents.models import Attachment, DossierDocument
 from caseflow.dossiers.models import Dossier
 from caseflow.financing.models import FinancingLine
-from tests.builders import add_intervention, csrf_token, make_dossier, page_text
+from tests.builders import add_intervention, csrf_token, fr, make_dossier, page_text
 
 
 def count(db, model) -> int:
@@ -26,8 +26,9 @@ def stored_files(app) -> list[Path]:
 
 
 def upload(client, dossier, code, name, content):
+    """Send a file as the checklist item's page does: to the page's own address."""
     token = csrf_token(client, f"/dossiers/{dossier.id}/documents/{code}")
-    return client.post(f"/dossiers/{dossier.id}/documents/{code}/files",
+    return client.post(f"/dossiers/{dossier.id}/documents/{code}",
                        data={"csrf_token": token, "version": dossier.version,
                              "file": (io.BytesIO(content), name)},
                        content_type="multipart/form-data")
@@ -48,8 +49,8 @@ def start_financing(client, dossier):
 def test_financing_waits_for_the_charter_and_bylaws(advisor_client, db, advisor):
     dossier = make_dossier(advisor)  # a co-operative: charter and by-laws are required
     page = page_text(advisor_client.get(f"/dossiers/{dossier.id}"))
-    assert "Documents constitutifs à valider d'abord : Charte (statuts constitutifs), " \
-           "Règlements généraux." in page
+    assert fr("Documents constitutifs à valider d'abord : Charte (statuts constitutifs), "
+              "Règlements généraux.") in page
     response = start_financing(advisor_client, dossier)
     assert response.status_code == 422
     assert "Charte (statuts constitutifs), Règlements généraux" in page_text(response)
@@ -110,6 +111,21 @@ def test_a_file_that_is_not_what_it_claims_is_refused(app, advisor_client, db, a
     assert "Type de fichier refusé" in page_text(response) or "vide" in page_text(response)
     assert count(db, Attachment) == 0 and count(db, AuditEvent) == events
     assert stored_files(app) == []
+
+
+def test_a_refused_file_leaves_the_browser_on_the_item_s_page(app, advisor_client, db,
+                                                             advisor):
+    dossier = make_dossier(advisor)
+    page_url = f"/dossiers/{dossier.id}/documents/charte"
+    assert f'action="{page_url}"' in advisor_client.get(page_url).get_data(as_text=True)
+    response = upload(advisor_client, dossier, "charte", "programme.pdf", b"MZ\x90\x00")
+    assert response.status_code == 400 and "Type de fichier refusé" in page_text(response)
+    # The page answered at its own address, and its form still posts there: reloading it or
+    # choosing another file keeps the user on the item.
+    assert f'action="{page_url}"' in response.get_data(as_text=True)
+    assert count(db, Attachment) == 0 and stored_files(app) == []
+    # The page's other form still changes the status.
+    assert set_status(advisor_client, dossier, "charte", "draft").status_code == 303
 
 
 def test_a_file_over_the_limit_gets_a_french_413_and_nothing_is_written(app, advisor_client,
@@ -253,7 +269,7 @@ def test_an_authorisation_needs_its_amount_and_date(advisor_client, db, advisor)
     assert response.status_code == 303
     page = page_text(advisor_client.get(f"/dossiers/{dossier.id}"))
     assert "25\u00a0000\u00a0$" in page and "350\u00a0000\u00a0$" in page
-    assert "emplois créés : 3" in page
+    assert fr("emplois créés : 3") in page
 
 
 def test_each_change_is_on_the_timeline_and_the_chain_verifies(app, advisor_client, runner,

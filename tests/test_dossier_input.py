@@ -18,6 +18,7 @@ from jinja2 import BytecodeCache
 from sqlalchemy import event, func, select
 
 from caseflow.audit.models import AuditEvent
+from caseflow.database import hub_today
 from caseflow.dossiers import services
 from caseflow.dossiers.models import Dossier, Intervention, PromoterContact
 from caseflow.referrals import services as referrals
@@ -36,7 +37,7 @@ from tests.builders import (
 BIG = "x" * 100_000  # 100 kB of text
 NUL = "du texte\x00avec un octet nul"
 # Two days ahead, so a run that crosses midnight still tries a date in the future.
-IN_TWO_DAYS = (date.today() + timedelta(days=2)).isoformat()
+IN_TWO_DAYS = (hub_today() + timedelta(days=2)).isoformat()
 
 REQUIRED = "Ce champ est obligatoire."
 NOT_A_CHOICE = "N'est pas un choix valide."
@@ -485,7 +486,7 @@ TRANSITION_CASES = {
              "L'action « Rouvrir le dossier » n'est pas possible à l'étape « Accueil et "
              "analyse des besoins ».", 422),
         case("return to reception", {"trigger": "return_to_reception", "comment": "Retour."},
-             "L'action « Référencement retourné : revenir à l'accueil » n'est pas possible à "
+             "L'action « Ramener le dossier à l'accueil » n'est pas possible à "
              "l'étape « Accueil et analyse des besoins ».", 422),
     ],
     "outcome": [

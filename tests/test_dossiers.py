@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from caseflow.audit.models import AuditEvent
 from caseflow.audit.personal import reveal
+from caseflow.database import hub_today
 from caseflow.dossiers import services
 from caseflow.dossiers.models import Dossier, UnauditedStateChange
 from caseflow.dossiers.workflows import engine
@@ -344,12 +345,12 @@ def test_caseload_filters_and_search(advisor_client, db, advisor):
 
 
 def test_caseload_follow_up_filters(advisor_client, db, advisor):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     late = make_dossier(advisor, title="Suivi en retard")
     soon = make_dossier(advisor, title="Suivi cette semaine")
-    late.next_follow_up = date.today() - timedelta(days=3)
-    soon.next_follow_up = date.today() + timedelta(days=2)
+    late.next_follow_up = hub_today() - timedelta(days=3)
+    soon.next_follow_up = hub_today() + timedelta(days=2)
     db.session.commit()
     overdue = page_text(advisor_client.get("/dossiers/?follow_up=overdue"))
     assert "Suivi en retard" in overdue and "Suivi cette semaine" not in overdue

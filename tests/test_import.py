@@ -58,7 +58,7 @@ from caseflow.money import parse_amount
 from caseflow.reference.seed import REFERENCE_DATA
 from caseflow.referrals.models import Referral
 from caseflow.workflow import Engine, State
-from tests.builders import csrf_token, make_dossier, page_text
+from tests.builders import csrf_token, fr, make_dossier, page_text
 
 DATA = Path(__file__).parent / "data"
 INTERVENTIONS = DATA / "interventions-2017-2018.csv"
@@ -331,7 +331,7 @@ def test_a_state_no_imported_dossier_may_start_in_is_refused(app, db, monkeypatc
     interventions = sheet({"etat": "archived", "bilan": "abandon"}, {"dossier": "OK-1"})
     result = run_import(Upload("i.csv", interventions))
     assert [(p.row, p.column, p.value, p.reason) for p in result.problems] == [
-        (2, "etat", "archived", "n'est pas une étape du parcours « accompagnement »")]
+        (2, "etat", "archived", fr("n'est pas une étape du parcours « accompagnement »"))]
     assert not result.written
     db.session.rollback()
     assert counts(db) == before
@@ -365,8 +365,8 @@ def test_the_command_prints_each_problem_on_its_line_and_fails(runner, db):
     before = counts(db)
     result = run(runner, path)
     assert result.exit_code == 1
-    assert "ligne 7, colonne « territoire » : « Atlantide » inconnu (le plus proche : " \
-           "« arthabaska »)" in result.output.splitlines()
+    assert fr("ligne 7, colonne « territoire » : « Atlantide » inconnu (le plus proche : "
+              "« arthabaska »)") in result.output.splitlines()
     assert counts(db) == before
 
 
@@ -504,13 +504,13 @@ def test_the_upload_page_checks_then_imports(coordinator_client, coordinator, db
     content, lines = INTERVENTIONS.read_bytes(), FINANCING.read_bytes()
     checked = upload(coordinator_client, content, lines, dry_run=True)
     assert checked.status_code == 200
-    assert "L'import créerait : dossiers 34 · interventions 49" in page_text(checked)
+    assert fr("L'import créerait : dossiers 34 · interventions 49") in page_text(checked)
     assert counts(db) == before
     done = upload(coordinator_client, content, lines)
     assert done.status_code == 303
     shown = page_text(coordinator_client.get(done.headers["Location"]))
-    assert "Créés : dossiers 34 · interventions 49 · référencements 14 · lignes de " \
-           "financement 20" in shown and "ne changera rien" in shown
+    assert fr("Créés : dossiers 34 · interventions 49 · référencements 14 · lignes de "
+              "financement 20") in shown and "ne changera rien" in shown
     actors = set(db.session.scalars(select(AuditEvent.actor_id)
                                     .where(AuditEvent.action.like("%.imported"))))
     assert actors == {coordinator.id} and counts(db)["dossiers"] == 34
@@ -523,7 +523,7 @@ def test_the_upload_page_shows_every_problem_and_writes_nothing(coordinator_clie
     refused = upload(coordinator_client, sheet({"territoire": "Atlantide"}, {"minutes": "x"}))
     assert refused.status_code == 400
     text = page_text(refused)
-    assert "2 problèmes trouvés : rien n'a été enregistré" in text
+    assert fr("2 problèmes trouvés : rien n'a été enregistré") in text
     assert "<td>territoire</td>" in text and "<code>arthabaska</code>" in text
     assert counts(db) == before
 

@@ -45,6 +45,20 @@ def submit_with_enter(page, field_selector: str) -> None:
         page.locator(field_selector).press("Enter")
 
 
+def choose_with_keyboard(page, selector: str, label: str | None = None) -> None:
+    """Choose an option of a list with the keyboard alone: type its first letters, or move
+    to the next option; the choice must be the one the list then shows."""
+    field = page.locator(selector)
+    field.focus()
+    before = field.input_value()
+    if label:
+        page.keyboard.type(label)
+        assert field.evaluate("select => select.selectedOptions[0].text") == label
+    else:
+        page.keyboard.press("ArrowDown")
+        assert field.input_value() != before, selector
+
+
 WORDS = {
     "fr": {"saved_dossier": "ouvert", "intervention": "Intervention", "refer": "référé",
            "inbox": "Référencements"},
@@ -74,7 +88,7 @@ def test_advisor_partner_and_coordinator_journeys(chromium, hub, lang, width, tm
     title = f"Coopérative {lang}-{width}"
     page.locator("#title").fill(title)
     for name in ("territory", "sector", "stage", "legal_form", "origin", "promoter_gender"):
-        page.locator(f"select[name={name}]").select_option(index=1)
+        choose_with_keyboard(page, f"select[name={name}]")
     page.locator("input[name=women_count]").fill("2")
     page.locator("input[name=men_count]").fill("1")
     submit_with_enter(page, "input[name=title]")
@@ -83,6 +97,17 @@ def test_advisor_partner_and_coordinator_journeys(chromium, hub, lang, width, tm
     dossier_path = found.group(0)
     advisor.check("dossier")
     assert title in page.content()
+
+    # The search: two keys from the search box to the first result.
+    advisor.goto("/dossiers/", "caseload-search")
+    page.locator("input[name=q]").fill(title)
+    submit_with_enter(page, "input[name=q]")
+    page.locator("input[name=q]").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#premier-resultat"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "premier-resultat"
+    assert page.evaluate("document.activeElement.closest('tr').innerText").count(title) == 1
 
     advisor.goto(dossier_path + "/interventions/new", "new-intervention")
     assert page.locator("input[name=private]").is_checked(), "internal note is the default"
@@ -104,7 +129,7 @@ def test_advisor_partner_and_coordinator_journeys(chromium, hub, lang, width, tm
 
     advisor.goto(dossier_path + "/financing/new", "new-financing-line")
     page.locator("select[name=fund]").select_option(index=1)
-    page.locator("select[name=organisation]").select_option(label="MRC de Bécancour")
+    choose_with_keyboard(page, "select[name=organisation]", "MRC de Bécancour")
     page.locator("input[name=amount_requested]").fill("25000")
     page.locator("input[name=investment]").fill("94115")
     page.locator("input[name=jobs_created]").fill("3")
@@ -141,7 +166,7 @@ def test_advisor_partner_and_coordinator_journeys(chromium, hub, lang, width, tm
     page.locator("select[name=fund]").select_option(index=1)
     page.locator("input[name=amount_requested]").fill("25000")
     page.locator("input[name=amount_authorised]").fill("20000")
-    page.locator("input[name=decided_on]").fill(__import__("datetime").date.today().isoformat())
+    page.locator("input[name=decided_on]").fill(__import__("datetime").hub_today().isoformat())
     submit_with_enter(page, "input[name=amount_authorised]")
     partner.check("financing-decided")
     context.close()

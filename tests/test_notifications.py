@@ -2,17 +2,17 @@
 
 import logging
 import smtplib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from caseflow.database import utcnow
+from caseflow.database import hub_today, utcnow
 from caseflow.extensions import db as database
 from caseflow.notifications import background, services
 from caseflow.notifications.models import Notification, OutgoingEmail
 from caseflow.notifications.services import notify, notify_organisation, send_pending
-from tests.builders import csrf_token, make_dossier, make_user, organisation, page_text
+from tests.builders import csrf_token, fr, make_dossier, make_user, organisation, page_text
 
 SECRET = "mot-de-passe-smtp-secret"
 
@@ -91,7 +91,7 @@ def test_notify_reaches_the_organisation_s_active_partners_only(db, advisor, par
     assert elsewhere.email not in emails
     french = emails[partner.email]
     assert french.status == "pending" and french.attempts == 0
-    assert french.subject == f"Nouveau référencement : {dossier.reference} — {dossier.title}"
+    assert french.subject == fr(f"Nouveau référencement : {dossier.reference} — {dossier.title}")
     assert "http://127.0.0.1:5000/partenaires/referencements/7" in french.body
     assert "Bonjour Partenaire Test," in french.body
     english = emails[colleague.email]
@@ -107,9 +107,9 @@ def test_staff_e_mails_link_to_the_dossier_and_carry_the_reason(app, db, advisor
     notification = _notify_advisor(advisor)
     email = db.session.scalar(select(OutgoingEmail))
     assert email.notification_id == notification.id
-    assert email.subject.startswith("Référencement retourné par MRC de Bécancour : ")
+    assert email.subject.startswith(fr("Référencement retourné par MRC de Bécancour : "))
     assert f"https://caseflow.exemple.test/dossiers/{notification.dossier_id}" in email.body
-    assert "Motif : Hors de notre territoire" in email.body
+    assert fr("Motif : Hors de notre territoire") in email.body
     assert notification.params["reference"] == notification.dossier.reference
 
 
@@ -125,7 +125,7 @@ def test_the_page_lists_notifications_in_french_and_marks_them_read(advisor_clie
     page = page_text(advisor_client.get("/notifications"))
     assert "À traiter" in page and "Notifications" in page
     assert "Référencement accepté par MRC de Bécancour" in page
-    assert "Motif : Hors de notre territoire" in page
+    assert fr("Motif : Hors de notre territoire") in page
     assert f'<a href="/dossiers/{first.dossier_id}">' in page
     assert page.count("<strong>") == 2  # unread in bold
     assert 'rounded-pill text-bg-light">2<' in page  # the navbar badge
@@ -139,7 +139,7 @@ def test_the_page_lists_notifications_in_french_and_marks_them_read(advisor_clie
 
     response = advisor_client.post("/notifications/read", data={"csrf_token": token},
                                    follow_redirects=True)
-    assert "Notifications marquées comme lues : 1." in page_text(response)
+    assert fr("Notifications marquées comme lues : 1.") in page_text(response)
     assert services.unread_count(advisor) == 0
     assert "<strong>" not in page_text(advisor_client.get("/notifications"))
 
@@ -147,7 +147,7 @@ def test_the_page_lists_notifications_in_french_and_marks_them_read(advisor_clie
 def test_what_partners_write_is_shown_as_text(advisor_client, advisor):
     _notify_advisor(advisor, kind="referral.note", note="<script>alert(1)</script>")
     raw = advisor_client.get("/notifications").get_data(as_text=True)
-    assert "<script>alert" not in raw and "Note : &lt;script&gt;alert(1)" in raw
+    assert "<script>alert" not in raw and fr("Note : &lt;script&gt;alert(1)") in raw
 
 
 def test_a_partner_cannot_mark_someone_else_s_notification(partner_client, db, advisor):
@@ -191,17 +191,17 @@ def test_partners_see_only_notifications_on_dossiers_they_may_see(partner_client
 
     monkeypatch.setattr("caseflow.dossiers.access.can_see", lambda user, dossier: True)
     page = page_text(partner_client.get("/notifications"))
-    assert f"Nouveau référencement : {dossier.reference}" in page
+    assert fr(f"Nouveau référencement : {dossier.reference}") in page
     assert '<a href="/partenaires/referencements/7">' in page
 
 
 def test_overdue_follow_ups_appear_for_the_advisor(advisor_client, db, advisor, coordinator):
     late = make_dossier(advisor, title="Coopérative de solidarité en retard")
-    late.next_follow_up = date.today() - timedelta(days=3)
+    late.next_follow_up = hub_today() - timedelta(days=3)
     on_time = make_dossier(advisor, title="Dossier suivi à temps")
-    on_time.next_follow_up = date.today() + timedelta(days=3)
+    on_time.next_follow_up = hub_today() + timedelta(days=3)
     someone_else = make_dossier(coordinator, advisor=coordinator, title="Dossier d'un autre")
-    someone_else.next_follow_up = date.today() - timedelta(days=3)
+    someone_else.next_follow_up = hub_today() - timedelta(days=3)
     db.session.commit()
     page = page_text(advisor_client.get("/notifications"))
     assert "Suivi en retard" in page
@@ -238,7 +238,7 @@ def test_with_smtp_the_message_goes_through_starttls_and_login(app, db, advisor,
     assert session.calls[1:3] == [("starttls",), ("login", "caseflow", SECRET)]
     kind, to, subject, body = session.calls[3]
     assert to == advisor.email and subject.startswith("Référencement retourné")
-    assert "Motif : Hors de notre territoire" in body
+    assert fr("Motif : Hors de notre territoire") in body
 
 
 def test_a_failing_e_mail_is_retried_then_given_up_and_the_coordinator_retries_it(
@@ -325,3 +325,25 @@ def test_a_request_that_queued_e_mails_sends_them_in_a_thread_afterwards(app, db
     db.session.expire_all()
     # No mail server in tests: the thread ran and kept them in the outbox.
     assert set(db.session.scalars(select(OutgoingEmail.status))) == {"held"}
+
+
+def test_a_burst_of_requests_leaves_no_e_mail_waiting(app, db, advisor, monkeypatch):
+    """Each request of a burst starts a sender; when they are done, no e-mail is still
+    pending (the last one of a burst used to wait for a later request)."""
+    threads = []
+    start = background.start_sender
+    monkeypatch.setattr(background, "start_sender",
+                        lambda application: threads.append(start(application)))
+    app.config["OUTBOX_SEND_AFTER_REQUEST"] = True
+    dossier = make_dossier(advisor)
+    for _ in range(8):
+        with app.test_request_context("/"):
+            notify([advisor], "referral.completed", dossier=dossier, params=_referral_params())
+            db.session.commit()
+            app.process_response(app.make_response("ok")).close()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert threads and not any(thread.is_alive() for thread in threads)
+    db.session.expire_all()
+    statuses = list(db.session.scalars(select(OutgoingEmail.status)))
+    assert len(statuses) == 8 and set(statuses) == {"held"}

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from caseflow.database import hub_today
 from caseflow.documents.demo import tiny_pdf
 from caseflow.referrals.services import act
 from tests.builders import (
@@ -204,7 +205,6 @@ def test_contact_details_wait_for_the_promoters_consent(app, db, advisor, partne
 def test_private_notes_stay_with_the_hub(app, db, advisor, partner_client, advisor_client):
     dossier = make_dossier(advisor)
     add_intervention(dossier, advisor, notes="Note publique sur la rencontre")
-    from datetime import date
 
     from sqlalchemy import select
 
@@ -214,7 +214,7 @@ def test_private_notes_stay_with_the_hub(app, db, advisor, partner_client, advis
 
     subject = db.session.scalar(select(Subject).where(Subject.code == "gouvernance"))
     add(dossier, advisor, dossier.version, InterventionFields(
-        date.today(), "call", [subject], 30, "Tension interne dans le comité", private=True))
+        hub_today(), "call", [subject], 30, "Tension interne dans le comité", private=True))
     db.session.commit()
     refer(dossier, advisor)
     partner_page = page_text(partner_client.get(f"/dossiers/{dossier.id}"))

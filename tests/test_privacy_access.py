@@ -2,13 +2,14 @@
 withdrawal that takes effect at once, access that ends with the referral, own financing
 decisions only, and every view of personal information audited."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from caseflow.audit.models import AuditEvent
+from caseflow.database import hub_today
 from caseflow.documents import services as documents
 from caseflow.documents.demo import tiny_pdf
 from caseflow.documents.models import DocumentKind
@@ -68,8 +69,8 @@ def test_without_a_document_consent_the_charter_file_is_404(db, advisor, partner
 def test_a_consent_out_of_its_period_shares_nothing(db, advisor, partner_client, referred):
     dossier, attachment, _referral = referred
     give_consent(dossier, advisor, "share_documents", "mrc-becancour",
-                 starts_on=date.today() - timedelta(days=30),
-                 ends_on=date.today() - timedelta(days=1))
+                 starts_on=hub_today() - timedelta(days=30),
+                 ends_on=hub_today() - timedelta(days=1))
     assert partner_client.get(_file(dossier, attachment)).status_code == 404
 
 
@@ -185,9 +186,9 @@ def test_a_partner_sees_only_its_own_organisations_financing_decisions(
     other = db.session.scalar(select(Fund).where(Fund.code == "risq"))
     add_line(dossier, advisor, dossier.version, FinancingFields(
         fund=fund, decision="authorised", amount_authorised=Decimal("12345"),
-        decided_on=date.today(), organisation=organisation("mrc-becancour")))
+        decided_on=hub_today(), organisation=organisation("mrc-becancour")))
     add_line(dossier, advisor, dossier.version, FinancingFields(
-        fund=other, decision="refused", decided_on=date.today(), organisation=organisation("risq")))
+        fund=other, decision="refused", decided_on=hub_today(), organisation=organisation("risq")))
     add_line(dossier, advisor, dossier.version, FinancingFields(fund=other, decision="pending"))
     db.session.commit()
     page = page_text(partner_client.get(f"/partenaires/referencements/{referral.id}"))

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from caseflow.audit.models import AuditEvent
+from caseflow.database import hub_today
 from caseflow.dossiers.models import Dossier, PromoterContact
 from caseflow.privacy.models import AccessRequest, ConfidentialityIncident
 from tests.builders import csrf_token, page_text
@@ -77,7 +78,7 @@ def test_the_access_export_of_a_demo_promoter_holds_theirs_and_nobody_elses(
     assert {row["email"] for row in contact_rows} == {person.email}
     db.session.expire_all()
     request = db.session.get(AccessRequest, request.id)
-    assert request.answered_on == date.today()
+    assert request.answered_on == hub_today()
     exported = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "access_request.exported"))
     assert exported.changes["dossiers"] == [d.reference for d in their]
@@ -97,14 +98,14 @@ def test_access_requests_are_the_coordinators_and_refuse_bad_input(
     assert unknown.status_code == 400 and "Aucun dossier ne porte ce numéro" in \
         page_text(unknown)
     future = _log_request(coordinator_client, email="a@b.exemple",
-                          received_on=(date.today() + timedelta(days=3)).isoformat())
+                          received_on=(hub_today() + timedelta(days=3)).isoformat())
     assert future.status_code == 400
     assert db.session.scalar(select(AccessRequest.id)) is None
     assert _export(coordinator_client, 12345).status_code == 404
 
 
 def test_an_overdue_request_stands_out(db, coordinator_client):
-    received = date.today() - timedelta(days=40)
+    received = hub_today() - timedelta(days=40)
     _log_request(coordinator_client, email="ancien@exemple.org",
                  received_on=received.isoformat())
     page = coordinator_client.get("/confidentialite/demandes").get_data(as_text=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.builders import csrf_token, plain_text
+from tests.builders import csrf_token, fr, plain_text
 
 DATA = Path(__file__).parent / "data"
 
@@ -191,7 +191,7 @@ def test_the_page_reads_like_the_seed(figures, coordinator_client):
 def test_the_downloads_carry_the_plan(figures, coordinator_client):
     text = coordinator_client.get("/rapports/export.csv?periode=2017-2018").get_data(
         as_text=True)
-    assert "Conseil d'administration du Pôle | 6 rencontres | Exécutif du Pôle : 1 rencontre" \
+    assert fr("Conseil d'administration du Pôle | 6 rencontres | Exécutif du Pôle : 1 rencontre") \
         in text
     assert "Nombre de demandes d'admissibilité;11" in text
     workbook = load_workbook(io.BytesIO(coordinator_client.get(

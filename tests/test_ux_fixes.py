@@ -1,10 +1,10 @@
 """The defects a new user met, each checked as that user would see it."""
 
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from caseflow.database import hub_today
 from caseflow.financing.services import FinancingFields, add_line
 from caseflow.notifications.models import Notification
 from caseflow.reference.models import Fund
@@ -29,7 +29,7 @@ def test_a_partner_decision_decides_the_advisor_pending_line(db, advisor, partne
     db.session.commit()
     record_financing_decision(referral, partner, dossier.version, FinancingFields(
         fund=_fund(), decision="authorised", amount_authorised=Decimal("20000"),
-        decided_on=date.today(), organisation=mrc))
+        decided_on=hub_today(), organisation=mrc))
     db.session.commit()
     lines = [(line.decision, line.amount_requested, line.amount_authorised, line.investment,
               line.jobs_created) for line in dossier.financing_lines]
@@ -45,7 +45,7 @@ def test_without_a_pending_line_the_decision_is_a_line_of_its_own(db, advisor, p
     act(referral, partner, "accept", referral.version)
     db.session.commit()
     record_financing_decision(referral, partner, dossier.version, FinancingFields(
-        fund=_fund(), decision="refused", decided_on=date.today(),
+        fund=_fund(), decision="refused", decided_on=hub_today(),
         organisation=builders.organisation("mrc-becancour")))
     db.session.commit()
     assert [line.decision for line in dossier.financing_lines] == ["refused"]
@@ -123,3 +123,36 @@ def test_form_errors_are_announced_and_lead_to_their_field(db, advisor, advisor_
     assert 'href="#title"' in alert
     assert "Ce champ est obligatoire." in builders.plain_text(page)
     assert "C e" not in alert
+
+
+def test_an_evening_in_montreal_is_still_today_for_the_hub(db, advisor, advisor_client,
+                                                           monkeypatch):
+    """At 22:50 in Montréal a server on UTC is already on the next day: the meeting of the
+    evening is today's, no day count goes negative, and tomorrow is still refused."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from caseflow import database
+    from caseflow.dossiers.models import Dossier
+
+    evening = datetime(2026, 12, 2, 3, 50, tzinfo=UTC)  # 2026-12-01 22:50 in Montréal
+    monkeypatch.setattr(database, "utcnow", lambda: evening)
+    assert database.hub_today() == date(2026, 12, 1)
+    dossier = builders.make_dossier(advisor)
+    builders.add_intervention(dossier, advisor, occurred_on=date(2026, 12, 1))
+    db.session.get(Dossier, dossier.id).state_entered_at = evening - timedelta(minutes=5)
+    db.session.commit()
+    form = advisor_client.get(f"/dossiers/{dossier.id}/interventions/new").get_data(
+        as_text=True)
+    assert 'value="2026-12-01"' in form
+    caseload = builders.page_text(advisor_client.get("/dossiers/"))
+    assert "-1 jour" not in caseload and "0 jour" in caseload
+    def log(day):
+        token = builders.csrf_token(advisor_client, f"/dossiers/{dossier.id}/interventions/new")
+        return advisor_client.post(f"/dossiers/{dossier.id}/interventions/new", data={
+            "csrf_token": token, "version": db.session.get(Dossier, dossier.id).version,
+            "occurred_on": day, "kind": "meeting", "subjects": "info-programmes", "minutes": "60"})
+
+    refused = log("2026-12-02")
+    assert refused.status_code in (400, 422)
+    assert "ne peut pas être dans le futur" in builders.page_text(refused)
+    assert log("2026-12-01").status_code == 303

@@ -245,7 +245,7 @@ def test_mermaid_draws_states_and_transitions(engine):
     assert "    [*] --> accueil" in lines
     assert '    state "Analyse des besoins et de la viabilité" as analyse' in lines
     assert "    accueil --> analyse : Analyser les besoins et la viabilité du projet" in lines
-    assert "    referral --> accueil : Référencement retourné #58; revenir à l'accueil" in lines
+    assert "    referral --> accueil : Ramener le dossier à l'accueil" in lines
     assert "    closed --> [*]" in lines
     assert "    follow_up --> [*]" not in lines
     english = mermaid(engine.definition("accompagnement"), "en")
@@ -254,10 +254,11 @@ def test_mermaid_draws_states_and_transitions(engine):
 
 def test_mermaid_ids_are_safe_and_shared_arrows_merge(tmp_path):
     path = write(tmp_path, "x", VALID.replace("reception", "en-cours")
-                 + transition("drop", '["en-cours"]', "closed", label="Laisser tomber"))
+                 + transition("drop", '["en-cours"]', "closed",
+                              label="Laisser tomber : sans suite"))
     text = mermaid(load_definition(path, GUARDS_WITH_DOCUMENTS))
     assert '    state "Accueil" as en_cours' in text
-    assert "    en_cours --> closed : Fermer / Laisser tomber" in text
+    assert "    en_cours --> closed : Fermer / Laisser tomber #58; sans suite" in text
     assert "en-cours" not in text
 
 

@@ -15,7 +15,7 @@ from caseflow.cli import main
 from caseflow.dossiers import services
 from caseflow.dossiers.models import Dossier
 from caseflow.workflow.definition import DefinitionError, load_definition
-from tests.builders import add_intervention, login, make_dossier, page_text
+from tests.builders import add_intervention, fr, login, make_dossier, page_text
 from tests.conftest import TEST_SETTINGS, IsolatedClient
 
 MIGRATE_RENAMED = '\n[migrate]\nfrom_version = 1\nstates = { constitution = "documents" }\n'
@@ -128,7 +128,7 @@ def test_a_declared_migration_moves_the_dossiers_and_their_timelines_show_it(
         assert {p: r.status_code for p, r in answers.items() if r.status_code != 200} == {}
         page = page_text(answers[f"/dossiers/{dossiers['constitution']}"])
         assert "Dossier passé à une nouvelle version du parcours" in page
-        assert "Version du parcours : 1 → 2" in page
+        assert fr("Version du parcours : 1 → 2") in page
         assert "La coordination doit" not in page
         # the transition recorded before the rename still names the state it led to
         assert "Accueil et analyse des besoins → constitution" in page

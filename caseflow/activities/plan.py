@@ -9,6 +9,8 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import get_locale
 
+from caseflow.database import hub_today
+
 EXTENSION = "caseflow.action_plans"
 DIRECTORY = Path(__file__).resolve().parent.parent.parent / "plans"
 
@@ -139,7 +141,7 @@ def objective(code: str, day: date | None = None) -> Objective | None:
 
 def objective_choices() -> list[tuple[str, str]]:
     """Return (code, "1.1 · label") of the plan in force today, for forms."""
-    plan = plan_for(date.today())
+    plan = plan_for(hub_today())
     if plan is None:
         return []
     return [(o.code, f"{o.code} · {o.label}") for orientation in plan.orientations

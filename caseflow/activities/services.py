@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from caseflow.activities import plan
 from caseflow.activities.models import KINDS, MAX_MINUTES, MAX_PARTICIPANTS, Activity, Project
 from caseflow.audit.services import record
+from caseflow.database import hub_today
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
 
@@ -45,7 +46,7 @@ def check(fields: ActivityFields) -> None:
         raise DomainError(_("Indiquez la date de l'activité."), "occurred_on")
     if fields.occurred_on < EARLIEST:
         raise DomainError(_("Cette date est trop ancienne (avant 1990)."), "occurred_on")
-    if (fields.occurred_on - date.today()).days > 366 * 2:
+    if (fields.occurred_on - hub_today()).days > 366 * 2:
         raise DomainError(_("Cette date est trop loin dans l'avenir."), "occurred_on")
     if fields.kind not in KINDS:
         raise DomainError(_("Type d'activité inconnu."), "kind")

@@ -21,6 +21,7 @@ from caseflow.activities.models import ACTIVITY_KINDS, Activity, Body, Project
 from caseflow.auth.access import allow
 from caseflow.auth.models import STAFF
 from caseflow.boundary import page_status, submit
+from caseflow.database import hub_today
 from caseflow.dossiers.models import Dossier
 from caseflow.errors import DomainError
 from caseflow.extensions import db
@@ -124,7 +125,7 @@ def _month() -> date:
     text = request.args.get("mois", "")
     match = MONTH.match(text)
     if not text:
-        return date.today().replace(day=1)
+        return hub_today().replace(day=1)
     if not match or not 1 <= int(match.group(2)) <= 12 or not 1990 <= int(match.group(1)) <= 2100:
         abort(400, description=_("Mois invalide : écrivez-le AAAA-MM, par exemple 2026-12."))
     return date(int(match.group(1)), int(match.group(2)), 1)
@@ -147,7 +148,7 @@ def month():
     following = last + timedelta(days=1)
     return render_template("activities/month.html", first=first, weeks=weeks, by_day=by_day,
                            activities=activities, previous=previous, following=following,
-                           today=date.today())
+                           today=hub_today())
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])
@@ -157,7 +158,7 @@ def new():
     form = ActivityForm()
     _fill(form)
     if request.method == "GET":
-        form.occurred_on.data = date.today()
+        form.occurred_on.data = hub_today()
         if request.args.get("date"):
             try:
                 form.occurred_on.data = date.fromisoformat(request.args["date"])

@@ -1,7 +1,6 @@
 """The operations of /api/v1: each one checks access with the pages' own functions and
 changes data only through the services, so the API cannot do what the pages refuse."""
 
-from datetime import date
 
 from flask import abort, url_for
 from flask.views import MethodView
@@ -14,6 +13,7 @@ from caseflow.api import schemas
 from caseflow.audit.models import AuditEvent
 from caseflow.audit.personal import reveal
 from caseflow.auth.models import STAFF, User
+from caseflow.database import hub_today
 from caseflow.dossiers import choices as dossier_choices
 from caseflow.dossiers import queries
 from caseflow.dossiers import services as dossier_services
@@ -38,10 +38,29 @@ blp = Blueprint("api", __name__, url_prefix="/api/v1",
 
 
 
-def fails(status: int, description: str):
-    """Document an error answer: a problem document (RFC 9457)."""
-    return blp.alt_response(status, schema=schemas.ProblemSchema, description=description,
-                            content_type="application/problem+json")
+def fails(*answers: tuple[int, str]):
+    """Document the error answers of an operation: problem documents (RFC 9457)."""
+    def document(view):
+        for status, description in reversed(answers):
+            view = blp.alt_response(status, schema=schemas.ProblemSchema,
+                                    description=description,
+                                    content_type="application/problem+json")(view)
+        return view
+    return document
+
+
+def hidden(thing: str) -> tuple[int, str]:
+    return 404, f"No such {thing}, or not mine to see"
+
+
+def stale(thing: str) -> tuple[int, str]:
+    return 409, f"The {thing} changed since `version`"
+
+
+NO_TOKEN = (401, "No valid token")
+REFUSED = (422, "Refused input")
+READS_DOSSIER = (NO_TOKEN, hidden("dossier"))
+CHANGES_DOSSIER = (*READS_DOSSIER, stale("dossier"), REFUSED)
 
 
 def require(*roles: str, about_object: bool = True) -> None:
@@ -80,8 +99,7 @@ def _dossier_answer(dossier: Dossier):
 class Dossiers(MethodView):
     @blp.arguments(schemas.CaseloadQuerySchema, location="query")
     @blp.response(200, schemas.DossierPageSchema)
-    @fails(401, description="No valid token")
-    @fails(422, description="Invalid filters")
+    @fails(NO_TOKEN, (422, "Invalid filters"))
     def get(self, query):
         """List the dossiers I may see, with the caseload's filters, newest first.
 
@@ -112,9 +130,7 @@ class Dossiers(MethodView):
 
     @blp.arguments(schemas.DossierInputSchema)
     @blp.response(201, schemas.DossierSchema)
-    @fails(401, description="No valid token")
-    @fails(403, description="Not for this role")
-    @fails(422, description="Refused input")
+    @fails(NO_TOKEN, (403, "Not for this role"), REFUSED)
     def post(self, data):
         """Open a dossier (the hub's staff)."""
         require(*STAFF, about_object=False)
@@ -169,18 +185,14 @@ def _fields(data: dict, dossier: Dossier | None = None) -> dossier_services.Doss
 @blp.route("/dossiers/<int:dossier_id>")
 class DossierResource(MethodView):
     @blp.response(200, schemas.DossierSchema)
-    @fails(401, description="No valid token")
-    @fails(404, description="No such dossier, or not mine to see")
+    @fails(*READS_DOSSIER)
     def get(self, dossier_id):
         """Read a dossier."""
         return _dossier_answer(_dossier(dossier_id))
 
     @blp.arguments(schemas.DossierEditSchema)
     @blp.response(200, schemas.DossierSchema)
-    @fails(401, description="No valid token")
-    @fails(404, description="No such dossier, or not mine to see")
-    @fails(409, description="The dossier changed since `version`")
-    @fails(422, description="Refused input")
+    @fails(*CHANGES_DOSSIER)
     def patch(self, data, dossier_id):
         """Change a dossier's facts; fields left out keep their value."""
         dossier = _dossier(dossier_id, lock=True, staff_only=True)
@@ -192,8 +204,7 @@ class DossierResource(MethodView):
 @blp.route("/dossiers/<int:dossier_id>/transitions")
 class Transitions(MethodView):
     @blp.response(200, schemas.TransitionOptionSchema(many=True))
-    @fails(401, description="No valid token")
-    @fails(404, description="No such dossier, or not mine to see")
+    @fails(*READS_DOSSIER)
     def get(self, dossier_id):
         """List the transitions my role may take from the dossier's step, and why one is
         not possible now."""
@@ -207,10 +218,8 @@ class Transitions(MethodView):
 
     @blp.arguments(schemas.TransitionInputSchema)
     @blp.response(200, schemas.DossierSchema)
-    @fails(401, description="No valid token")
-    @fails(404, description="No such dossier, or not mine to see")
-    @fails(409, description="The dossier changed since `version`")
-    @fails(422, description="Transition refused or a field it needs is missing")
+    @fails(*READS_DOSSIER, stale("dossier"),
+           (422, "Transition refused or a field it needs is missing"))
     def post(self, data, dossier_id):
         """Move the dossier along a transition, giving the version I saw."""
         dossier = _dossier(dossier_id, lock=True, staff_only=True)
@@ -243,25 +252,21 @@ def _intervention_answer(intervention: Intervention) -> dict:
 @blp.route("/dossiers/<int:dossier_id>/interventions")
 class Interventions(MethodView):
     @blp.response(200, schemas.InterventionSchema(many=True))
-    @fails(401, description="No valid token")
-    @fails(404, description="No such dossier, or not mine to see")
+    @fails(*READS_DOSSIER)
     def get(self, dossier_id):
         """List a dossier's interventions, newest first (partners: without internal notes)."""
         return [_intervention_answer(i) for i in _dossier(dossier_id).interventions]
 
     @blp.arguments(schemas.InterventionInputSchema)
     @blp.response(201, schemas.InterventionSchema)
-    @fails(401, description="No valid token")
-    @fails(404, description="No such dossier, or not mine to see")
-    @fails(409, description="The dossier changed since `version`")
-    @fails(422, description="Refused input")
+    @fails(*CHANGES_DOSSIER)
     def post(self, data, dossier_id):
         """Log an intervention (internal note by default)."""
         dossier = _dossier(dossier_id, lock=True, staff_only=True)
         subjects = [by_code(Subject, code) for code in data["subjects"]]
         if any(subject is None for subject in subjects):
             raise DomainError(_("Sujet inconnu."), "subjects")
-        if data["occurred_on"] > date.today():
+        if data["occurred_on"] > hub_today():
             raise DomainError(_("La date ne peut pas être dans le futur."), "occurred_on")
         if data["occurred_on"] < dossier_services.EARLIEST:
             raise DomainError(_("Cette date est trop ancienne (avant 1950)."), "occurred_on")
@@ -284,8 +289,7 @@ def _referral(referral_id: int) -> Referral:
 @blp.route("/dossiers/<int:dossier_id>/referrals")
 class DossierReferrals(MethodView):
     @blp.response(200, schemas.ReferralSchema(many=True))
-    @fails(401, description="No valid token")
-    @fails(404, description="No such dossier, or not mine to see")
+    @fails(*READS_DOSSIER)
     def get(self, dossier_id):
         """List a dossier's referrals (a partner: those to their organisation)."""
         dossier = _dossier(dossier_id)
@@ -295,10 +299,7 @@ class DossierReferrals(MethodView):
 
     @blp.arguments(schemas.ReferralInputSchema)
     @blp.response(201, schemas.ReferralSchema)
-    @fails(401, description="No valid token")
-    @fails(404, description="No such dossier, or not mine to see")
-    @fails(409, description="The dossier changed since `version`")
-    @fails(422, description="Refused input")
+    @fails(*CHANGES_DOSSIER)
     def post(self, data, dossier_id):
         """Refer the dossier to an organisation, outside any change of its step."""
         dossier = _dossier(dossier_id, lock=True, staff_only=True)
@@ -312,8 +313,7 @@ class DossierReferrals(MethodView):
 class ReferralList(MethodView):
     @blp.arguments(schemas.ReferralQuerySchema, location="query")
     @blp.response(200, schemas.ReferralSchema(many=True))
-    @fails(401, description="No valid token")
-    @fails(422, description="Invalid filter")
+    @fails(NO_TOKEN, (422, "Invalid filter"))
     def get(self, query):
         """A partner's inbox (every referral to their organisation they still see); for the
         hub's staff, every referral. Filter by `state`."""
@@ -329,8 +329,7 @@ class ReferralList(MethodView):
 @blp.route("/referrals/<int:referral_id>")
 class ReferralResource(MethodView):
     @blp.response(200, schemas.ReferralSchema)
-    @fails(401, description="No valid token")
-    @fails(404, description="No such referral, or not mine to see")
+    @fails(NO_TOKEN, hidden("referral"))
     def get(self, referral_id):
         """Read a referral."""
         return _referral(referral_id)
@@ -340,10 +339,7 @@ class ReferralResource(MethodView):
 class Answers(MethodView):
     @blp.arguments(schemas.AnswerInputSchema)
     @blp.response(200, schemas.ReferralSchema)
-    @fails(401, description="No valid token")
-    @fails(404, description="No such referral, or not mine to see")
-    @fails(409, description="The referral changed since `version`")
-    @fails(422, description="Refused answer")
+    @fails(NO_TOKEN, hidden("referral"), stale("referral"), (422, "Refused answer"))
     def post(self, data, referral_id):
         """Answer a referral: acknowledge, accept, return or complete (partners), withdraw
         (the hub), giving the referral's version I saw."""
@@ -357,18 +353,14 @@ class Answers(MethodView):
 @blp.route("/dossiers/<int:dossier_id>/financing-lines")
 class FinancingLines(MethodView):
     @blp.response(200, schemas.FinancingLineSchema(many=True))
-    @fails(401, description="No valid token")
-    @fails(404, description="No such dossier, or not mine to see")
+    @fails(*READS_DOSSIER)
     def get(self, dossier_id):
         """List a dossier's financing lines (the hub's staff)."""
         return _dossier(dossier_id, staff_only=True).financing_lines
 
     @blp.arguments(schemas.FinancingInputSchema)
     @blp.response(201, schemas.FinancingLineSchema)
-    @fails(401, description="No valid token")
-    @fails(404, description="No such dossier, or not mine to see")
-    @fails(409, description="The dossier changed since `version`")
-    @fails(422, description="Refused input")
+    @fails(*CHANGES_DOSSIER)
     def post(self, data, dossier_id):
         """Record an application to a fund, or its decision."""
         dossier = _dossier(dossier_id, lock=True, staff_only=True)
@@ -392,8 +384,7 @@ class FinancingLines(MethodView):
 @blp.route("/dossiers/<int:dossier_id>/events")
 class Events(MethodView):
     @blp.response(200, schemas.AuditEventSchema(many=True))
-    @fails(401, description="No valid token")
-    @fails(404, description="No such dossier, or not mine to see")
+    @fails(*READS_DOSSIER)
     def get(self, dossier_id):
         """A dossier's audit events, oldest first (the hub's staff)."""
         dossier = _dossier(dossier_id, staff_only=True)
@@ -409,9 +400,7 @@ class Events(MethodView):
 class Report(MethodView):
     @blp.arguments(schemas.ReportQuerySchema, location="query")
     @blp.response(200, schemas.ReportSchema)
-    @fails(401, description="No valid token")
-    @fails(403, description="Not for this role")
-    @fails(422, description="Invalid period")
+    @fails(NO_TOKEN, (403, "Not for this role"), (422, "Invalid period"))
     def get(self, query):
         """The report of a period, as published if it was (the coordination)."""
         require("coordinator", about_object=False)
@@ -423,7 +412,7 @@ class Report(MethodView):
                                     "(2017-2018) ou deux dates, la seconde après la "
                                     "première."), "period") from None
         else:
-            period = fiscal_year_of(date.today()).previous()
+            period = fiscal_year_of(hub_today()).previous()
         report = report_services.published(period)
         figures = report.figures if report else compute(period)
         return {"period": period.label, "published": report is not None, "figures": figures}

@@ -36,6 +36,7 @@ from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.timeline import field_label
 from caseflow.extensions import db
 from caseflow.forms import Form, choices
+from caseflow.i18n import colon
 from caseflow.reference.models import Organisation
 from caseflow.reports.periods import Period
 
@@ -165,8 +166,8 @@ def audit_export():
                        actors.get(event.actor_id, _("Système")),
                        str(ROLE_LABELS.get(event.actor_role, event.actor_role or "")),
                        action_label(event.action), dossier or "", thing or "",
-                       " ; ".join(f"{name} : {_text(before)} → {_text(after)}" if changed
-                                  else f"{name} : {_text(after)}"
+                       " ; ".join(f"{name}{colon()}{_text(before)} → {_text(after)}" if changed
+                                  else f"{name}{colon()}{_text(after)}"
                                   for name, before, after, changed in changes_read(event)),
                        event.reason or "", event.hash]
     return download("csv", "journal-audit", header, rows())

@@ -2,6 +2,8 @@
 
 from markupsafe import Markup, escape
 
+from caseflow.i18n import colon
+
 BAR_HEIGHT = 24
 LABEL_WIDTH = 230
 CHART_WIDTH = 560
@@ -21,7 +23,7 @@ def linked_bars(rows: list[tuple[str, int, str]], title: str) -> Markup:
         y = index * BAR_HEIGHT + 4
         width = round(room * count / largest)
         short = label if len(label) <= 34 else label[:33] + "…"
-        parts.append(f'<a href="{escape(url)}"><title>{escape(label)} : {count}</title>'
+        parts.append(f'<a href="{escape(url)}"><title>{escape(label)}{colon()}{count}</title>'
                      f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end" '
                      f'font-size="12" fill="#212529">{escape(short)}</text>'
                      f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{max(width, 1)}" height="16" '

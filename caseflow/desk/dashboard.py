@@ -13,7 +13,7 @@ from statistics import median
 from sqlalchemy import and_, case, func, select
 
 from caseflow.auth.models import User
-from caseflow.database import utcnow
+from caseflow.database import hub_today, utcnow
 from caseflow.dossiers.models import Dossier, Intervention
 from caseflow.dossiers.workflows import engine
 from caseflow.extensions import db
@@ -66,7 +66,7 @@ def _names(ids) -> dict[int, str]:
 def compute(user: User, period: Period, waiting_days: int = 14,
             today: date | None = None) -> Dashboard:
     """Return the dashboard of a coordinator (whole hub) or an advisor (their own dossiers)."""
-    today = today or date.today()
+    today = today or hub_today()
     now = utcnow()
     own = user.role != "coordinator"
     scope = {"scope": "mine"} if own else {"scope": "all"}

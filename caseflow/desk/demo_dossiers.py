@@ -6,13 +6,14 @@ from one install to the next.
 """
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import select
 
 from caseflow.auth.models import User
+from caseflow.database import HUB_TIME_ZONE, hub_today, utcnow
 from caseflow.documents import services as documents
 from caseflow.documents.demo import tiny_pdf
 from caseflow.documents.models import DocumentKind
@@ -105,7 +106,7 @@ def load_demo_dossiers(today: date | None = None) -> int:
     """Create the demo dossiers once; return how many were created."""
     if db.session.get(Counter, MARKER) is not None:
         return 0
-    today = today or date.today()
+    today = today or hub_today()
     rng = random.Random(2026)
     advisors = list(db.session.scalars(select(User).where(User.role == "advisor")
                                        .order_by(User.email)))
@@ -181,7 +182,8 @@ def _demo_dossier(rng, lists, advisors, coordinator, territory, workflow, opened
             _apply_for_financing(dossier, advisor, lists, rng, moment)
     # The demo plays months of work in one run: each dossier entered its step when the
     # story says, so the dashboard's aging reads as a hub's would.
-    dossier.state_entered_at = datetime.combine(entered, time(10), tzinfo=UTC)
+    dossier.state_entered_at = min(datetime.combine(entered, time(10), tzinfo=HUB_TIME_ZONE),
+                                   utcnow())
     _decide_financing(dossier, advisor, rng, today)
 
 
@@ -273,8 +275,8 @@ def _refer(dossier, advisor, rng, moment) -> None:
 
         partner_organisation = db.session.scalar(select(Organisation).where(
             Organisation.code == "cdc-nicolet-yamaska"))
-    sent = datetime.combine(moment, time(10), tzinfo=UTC)
-    now = datetime.now(UTC)
+    now = utcnow()
+    sent = min(datetime.combine(moment, time(10), tzinfo=HUB_TIME_ZONE), now)
     referral = referrals.refer_through_workflow(
         dossier, advisor, dossier.version, referrals.ReferralFields(
             partner_organisation, rng.choice(REFERRAL_REASONS),

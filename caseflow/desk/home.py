@@ -1,10 +1,11 @@
 """What the home pages count: my follow-ups, and the organisations with their accounts."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from caseflow.auth.models import User
+from caseflow.database import hub_today
 from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
 from caseflow.reference.models import Organisation
@@ -12,7 +13,7 @@ from caseflow.reference.models import Organisation
 
 def follow_up_counts(user: User) -> dict:
     """Count the user's open dossiers and their follow-ups overdue or due this week."""
-    today = date.today()
+    today = hub_today()
     # Each count is the list its tile opens: the caseload, mine, open, with the same filter.
     mine = select(func.count()).select_from(Dossier).where(Dossier.advisor_id == user.id,
                                                            Dossier.outcome.is_(None))

@@ -1,6 +1,5 @@
 """The dashboard, the interventions list, the lists' exports and the saved filters."""
 
-from datetime import date
 from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from caseflow.auth.access import allow
 from caseflow.auth.models import STAFF
 from caseflow.boundary import submit
+from caseflow.database import hub_today
 from caseflow.desk import dashboard as figures
 from caseflow.desk import interventions as listing
 from caseflow.desk.charts import linked_bars
@@ -54,7 +54,7 @@ class SaveFilterForm(Form):
 def dashboard():
     """Show the hub's figures for a period (an advisor: their own), each linked to its list."""
     form = DashboardForm(request.args)
-    period = fiscal_year_of(date.today())
+    period = fiscal_year_of(hub_today())
     if form.validate() and form.period.data:
         try:
             period = parse_period(form.period.data)

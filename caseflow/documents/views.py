@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -51,9 +52,12 @@ def _page(dossier, kind, status_form=None, upload_form=None, remove_form=None, s
 @bp.route("/<int:dossier_id>/documents/<code>", methods=["GET", "POST"])
 @allow(*STAFF)
 def item(dossier_id: int, code: str):
-    """Show a checklist item and change its status or due date."""
+    """Show a checklist item and change its status or due date, or keep an uploaded file (the
+    page's upload form posts here, so a refused file leaves the browser on the page)."""
     dossier = visible_dossier(dossier_id, current_user)
     kind = _kind_or_404(code)
+    if "file" in request.files:
+        return _upload(dossier, kind)
     form = DocumentStatusForm()
     if not form.is_submitted():
         return _page(dossier, kind)
@@ -72,8 +76,10 @@ def item(dossier_id: int, code: str):
 @allow(*STAFF)
 def upload(dossier_id: int, code: str):
     """Keep an uploaded file on a checklist item."""
-    dossier = visible_dossier(dossier_id, current_user)
-    kind = _kind_or_404(code)
+    return _upload(visible_dossier(dossier_id, current_user), _kind_or_404(code))
+
+
+def _upload(dossier, kind):
     form = UploadForm()
     kept = None
     if form.validate():
@@ -86,7 +92,7 @@ def upload(dossier_id: int, code: str):
             content, None, limit), current=dossier)
         if kept.saved:
             flash(_("Fichier ajouté."), "success")
-            return redirect(url_for("documents.item", dossier_id=dossier_id, code=code), 303)
+            return redirect(url_for("documents.item", dossier_id=dossier.id, code=kind.code), 303)
     return _page(dossier, kind, upload_form=form, status=page_status(form, kept))
 
 

@@ -1,6 +1,5 @@
 """Logging, correcting and removing the interventions of a dossier."""
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,6 +7,7 @@ from flask_login import current_user
 
 from caseflow.auth.access import allow
 from caseflow.boundary import page_status, submit
+from caseflow.database import hub_today
 from caseflow.dossiers import choices, services
 from caseflow.dossiers.access import STAFF, visible_dossier
 from caseflow.dossiers.forms import InterventionForm, RemoveInterventionForm
@@ -28,7 +28,7 @@ def _intervention_or_404(dossier_id: int, intervention_id: int) -> Intervention:
 def new_intervention(dossier_id: int):
     """Log a meeting, call, e-mail or workshop with the promoter group."""
     dossier = visible_dossier(dossier_id, current_user)
-    form = InterventionForm(version=dossier.version, occurred_on=date.today())
+    form = InterventionForm(version=dossier.version, occurred_on=hub_today())
     choices.fill_intervention_form(form)
     added = None
     if form.validate_on_submit():

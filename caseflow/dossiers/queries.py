@@ -15,7 +15,7 @@ from caseflow.audit.models import AuditEvent
 from caseflow.audit.personal import reveal
 from caseflow.audit.timeline import action_label
 from caseflow.auth.models import STAFF, User
-from caseflow.database import utcnow
+from caseflow.database import hub_today, utcnow
 from caseflow.dossiers import search
 from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
@@ -160,7 +160,7 @@ def parse_cursor(sort: Sort, text_: str | None) -> tuple | None:
 
 def conditions(filters: CaseloadFilters, user: User, today: date | None = None) -> list:
     """Return the WHERE conditions on Dossier of the filters but the search (see search.py)."""
-    today = today or date.today()
+    today = today or hub_today()
     where = []
     if filters.scope == "mine":
         where.append(Dossier.advisor_id == user.id)

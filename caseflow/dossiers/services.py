@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.audit.services import record
 from caseflow.auth.models import STAFF, User
-from caseflow.database import utcnow
+from caseflow.database import hub_today, utcnow
 from caseflow.dossiers.models import (
     INTERVENTION_KINDS,
     Counter,
@@ -138,7 +138,7 @@ def _check_fields(fields: DossierFields, workflow: str) -> None:
     if unknown:
         raise DomainError(_("Objectif du protocole inconnu : %(code)s.",
                             code=", ".join(sorted(unknown))), "objectives")
-    if fields.opened_on is not None and fields.opened_on > date.today():
+    if fields.opened_on is not None and fields.opened_on > hub_today():
         raise DomainError(_("La date d'ouverture ne peut pas être dans le futur."), "opened_on")
     if fields.opened_on is not None and fields.opened_on < EARLIEST:
         raise DomainError(_("Cette date est trop ancienne (avant 1950)."), "opened_on")
@@ -167,7 +167,7 @@ def open_dossier(actor: User, fields: DossierFields, workflow: str = DEFAULT_WOR
     """Open a dossier at its workflow's first step and record its creation."""
     workflow_definition = definition(workflow)
     _check_fields(fields, workflow)
-    opened_on = fields.opened_on or date.today()
+    opened_on = fields.opened_on or hub_today()
     dossier = Dossier(reference=next_reference(opened_on.year), workflow=workflow,
                       workflow_version=workflow_definition.version,
                       state=workflow_definition.initial, state_entered_at=utcnow())
@@ -245,7 +245,7 @@ def apply_transition(dossier: Dossier, actor: User, trigger: str, expected_versi
     comment = (comment or "").strip()
     outcome = outcome if "outcome" in transition.fields else None
     dossier.state_entered_at = utcnow()
-    today = today or date.today()
+    today = today or hub_today()
     if workflow_definition.state(dossier.state).final:
         dossier.next_follow_up = None
         dossier.outcome = outcome
@@ -268,7 +268,7 @@ def apply_transition(dossier: Dossier, actor: User, trigger: str, expected_versi
 def _check_intervention(fields: InterventionFields) -> None:
     if fields.kind not in INTERVENTION_KINDS:
         raise DomainError(_("Type d'intervention inconnu."), "kind")
-    if fields.occurred_on > date.today():
+    if fields.occurred_on > hub_today():
         raise DomainError(_("La date d'une intervention ne peut pas être dans le futur."),
                           "occurred_on")
     if fields.occurred_on < EARLIEST:
@@ -369,7 +369,7 @@ def set_follow_up(dossier: Dossier, actor: User, expected_version: int | None,
                   due: date | None, note: str = "", today: date | None = None) -> dict:
     """Set or move a dossier's next follow-up by hand (date and what is expected), audited."""
     check_version(dossier, expected_version)
-    today = today or date.today()
+    today = today or hub_today()
     note = (note or "").strip()
     if dossier.outcome is not None:
         raise DomainError(_("Un dossier fermé n'a pas de suivi à prévoir."), "due")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from caseflow.audit.services import record
 from caseflow.auth.models import User
+from caseflow.database import hub_today
 from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.services import EARLIEST, check_version, flush_or_conflict
 from caseflow.errors import DomainError
@@ -51,7 +52,7 @@ def _check(fields: FinancingFields) -> None:
     for name in ("jobs_created", "jobs_maintained"):
         if not 0 <= (getattr(fields, name) or 0) <= MAX_JOBS:
             raise DomainError(_("Entrez un nombre d'emplois entre 0 et 10 000."), name)
-    if fields.decided_on is not None and fields.decided_on > date.today():
+    if fields.decided_on is not None and fields.decided_on > hub_today():
         raise DomainError(_("La date de décision ne peut pas être dans le futur."), "decided_on")
     if fields.decided_on is not None and fields.decided_on < EARLIEST:
         raise DomainError(_("Cette date est trop ancienne (avant 1950)."), "decided_on")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from caseflow.database import hub_today
 from caseflow.errors import DomainError
 from caseflow.financing.services import MAX_JOBS, FinancingFields, _check
 from caseflow.imports.catalogue import Catalogue
@@ -47,7 +48,7 @@ class FinancingRows:
         """Prepare to read a financing sheet against the known dossiers."""
         self.sheet, self.catalogue, self.known = sheet, catalogue, known
         self.closest_dossier = Suggestions(known)
-        self.today = today or date.today()
+        self.today = today or hub_today()
         self.problems: list[Problem] = []
         self.lines: list[FinancingSpec] = []
 

@@ -8,7 +8,7 @@ twice changes nothing. Nothing here commits.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from caseflow.activities.models import (
     Activity,
     Project,
 )
+from caseflow.database import hub_today
 from caseflow.dossiers.models import Dossier
 from caseflow.enterprises import services as enterprises
 from caseflow.errors import DomainError
@@ -189,7 +190,7 @@ def _read_projects(sheet: Sheet, objectives: Matcher, existing: dict) -> tuple[l
             "objective": reader.value(number, row, "objective", objectives.code),
             "start_on": reader.value(number, row, "start_on", parse_date),
             "end_on": reader.value(number, row, "end_on",
-                                   lambda t: parse_date(t, date.today() + timedelta(days=3660))),
+                                   lambda t: parse_date(t, hub_today() + timedelta(days=3660))),
             "deliverables": reader.value(number, row, "deliverables",
                                          lambda t: parse_count(t, MAX_PARTICIPANTS), 0),
         }
@@ -219,7 +220,7 @@ def _read_activities(sheet: Sheet, catalogue: Catalogue, objectives: Matcher,
     bodies = catalogue.items["activity_body"]
     territories = catalogue.items["territory"]
     project_matcher = Matcher((code, (name,)) for code, name in projects.items())
-    horizon = date.today() + timedelta(days=730)
+    horizon = hub_today() + timedelta(days=730)
     for number, row in sheet.rows:
         reader.required(number, row, ACTIVITY_REQUIRED)
         values = {

@@ -24,8 +24,9 @@ class Problem:
             where += ", " + _("colonne « %(column)s »", column=self.column)
         if with_file and self.file:
             where = f"{self.file}, {where}"
-        text = f"{where} : « {self.value} » {self.reason}" if self.value else \
-            f"{where} : {self.reason}"
+        text = _("%(where)s : « %(value)s » %(reason)s", where=where, value=self.value,
+                 reason=self.reason) if self.value else \
+            _("%(where)s : %(reason)s", where=where, reason=self.reason)
         if self.closest:
             text += " (" + _("le plus proche : « %(value)s »", value=self.closest) + ")"
         return text

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from caseflow.database import hub_today
 from caseflow.dossiers.workflows import DEFAULT_WORKFLOW
 from caseflow.imports.catalogue import Catalogue, email_key
 from caseflow.imports.problems import Problem
@@ -80,7 +81,7 @@ class InterventionRows:
     def __init__(self, sheet: Sheet, catalogue: Catalogue, today: date | None = None):
         """Prepare to read an interventions sheet against the catalogue."""
         self.sheet, self.catalogue = sheet, catalogue
-        self.today = today or date.today()
+        self.today = today or hub_today()
         self.problems: list[Problem] = []
         self.dossiers: dict[str, DossierSpec] = {}
         self.interventions: list[InterventionSpec] = []

@@ -11,6 +11,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from rapidfuzz import fuzz, process
 
+from caseflow.database import hub_today
 from caseflow.money import AmountError, parse_amount
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -112,7 +113,7 @@ def parse_date(text: str, today: date | None = None) -> date:
         value = date(year, month, day)
     except ValueError:
         raise ValueProblem(_("n'est pas une date qui existe")) from None
-    if value > (today or date.today()):
+    if value > (today or hub_today()):
         raise ValueProblem(_("est dans le futur"))
     if value < EARLIEST:
         raise ValueProblem(_("est antérieure à %(year)d", year=EARLIEST.year))

@@ -32,7 +32,6 @@ from caseflow.referrals.models import Referral
 
 # References the app itself gives (2017-0042): the year's counter must move past them.
 APP_REFERENCE = re.compile(r"(\d{4})-(\d{1,6})")
-REFERRAL_REASON = "Référencement importé"
 
 
 def noon(day) -> datetime:
@@ -156,7 +155,7 @@ def write(plan, catalogue: Catalogue, actor, source: str) -> None:
     _record_interventions(plan, ids, new_ids, actor, source)
     referrals = [Referral(dossier_id=ids[reference],
                           organisation_id=catalogue.organisations[organisation].id,
-                          reason=REFERRAL_REASON, request="", consent_to_share=False,
+                          reason="", request="", consent_to_share=False,
                           state="sent", sent_by_id=actor_id, sent_at=noon(day))
                  for reference, organisation, day in plan.referrals]
     lines = [FinancingLine(dossier_id=ids[spec.reference], fund_id=spec.fields.fund.id,

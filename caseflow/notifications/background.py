@@ -1,4 +1,9 @@
-"""Send the outbox in a daemon thread once a request that queued e-mails has finished."""
+"""Send the outbox in a daemon thread once a request that queued e-mails has finished.
+
+A process has at most one sender. A request that queued e-mails wakes it (starting it when
+none runs); after each pass it looks again if it was woken meanwhile, so the e-mail of the last
+request of a burst goes out with the others instead of waiting for a later request.
+"""
 
 import threading
 
@@ -21,11 +26,37 @@ def send_after_response(response):
     return response
 
 
+# How long an idle sender waits for another request's e-mails before it stops.
+LINGER_SECONDS = 2.0
+
+_wake = threading.Event()
+_lock = threading.Lock()
+_sender: threading.Thread | None = None
+
+
 def start_sender(app: Flask) -> threading.Thread:
-    """Start a daemon thread that sends the due e-mails inside its own app context."""
-    thread = threading.Thread(target=_send, args=(app,), name="caseflow-outbox", daemon=True)
-    thread.start()
-    return thread
+    """Wake this process's sender for the e-mails just committed, starting it if none runs."""
+    global _sender
+    with _lock:
+        _wake.set()
+        if _sender is None:
+            _sender = threading.Thread(target=_run, args=(app,), name="caseflow-outbox",
+                                       daemon=True)
+            _sender.start()
+        return _sender
+
+
+def _run(app: Flask) -> None:
+    """Send passes while requests keep waking the sender; stop after a quiet moment."""
+    global _sender
+    while True:
+        _wake.clear()
+        _send(app)
+        _wake.wait(LINGER_SECONDS)
+        with _lock:  # a request waking us now finds no sender and starts one
+            if not _wake.is_set():
+                _sender = None
+                return
 
 
 def _send(app: Flask) -> None:

@@ -10,8 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
 from caseflow.auth.models import STAFF, User
+from caseflow.database import hub_today
 from caseflow.dossiers.models import Dossier
 from caseflow.extensions import db
+from caseflow.i18n import colon
 from caseflow.notifications.messages import DEFAULT_BASE_URL
 from caseflow.notifications.services import queue_email
 
@@ -74,7 +76,7 @@ def summary_email(user: User, today: date) -> tuple[str, str]:
         lines = [_("Bonjour %(name)s,", name=user.full_name), "",
                  _("Dossiers en cours, suivis en retard et dus cette semaine, par personne :"),
                  ""]
-        lines += [f"- {name} : {count} · {int(overdue or 0)} · {int(week or 0)}"
+        lines += [f"- {name}{colon()}{count} · {int(overdue or 0)} · {int(week or 0)}"
                   for name, count, overdue, week in rows] or [_("Aucun dossier en cours.")]
         lines += ["", _("Tableau de bord : %(link)s", link=_base_url() + "/desk/dashboard"),
                   "-- ", _("Pour ne plus recevoir ces courriels : %(link)s",
@@ -84,7 +86,7 @@ def summary_email(user: User, today: date) -> tuple[str, str]:
 
 def run_digest(today: date | None = None, weekly: bool | None = None) -> DigestRun:
     """Queue today's follow-up e-mails (and, on Mondays or when asked, the weekly summary)."""
-    today = today or date.today()
+    today = today or hub_today()
     weekly = today.weekday() == WEEKLY_DAY if weekly is None else weekly
     run = DigestRun()
     people = db.session.scalars(select(User).where(

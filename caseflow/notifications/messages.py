@@ -1,5 +1,6 @@
 """What each kind of notification says, on the "À traiter" page and by e-mail."""
 
+import re
 from dataclasses import dataclass
 
 from flask import current_app
@@ -8,6 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+# Breaks a header cannot hold (a non-breaking space is kept: French sets one before ":").
+LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
 #: Every parameter a message may use; a missing one reads as an empty string.
 PARAM_KEYS = ("reference", "title", "organisation", "reason", "note")
@@ -94,7 +97,7 @@ def entry(notification, role: str) -> Entry:
 
 def _one_line(text: str, limit: int) -> str:
     """Fold a text to one line of at most ``limit`` characters (a header refuses line breaks)."""
-    return " ".join(text.split())[:limit]
+    return " ".join(LINE_BREAKS.split(text.strip()))[:limit]
 
 
 def email(user, kind: str, params: dict, path: str | None) -> tuple[str, str]:

@@ -10,7 +10,7 @@ import smtplib
 import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from caseflow.auth.models import User
-from caseflow.database import utcnow
+from caseflow.database import hub_today, utcnow
 from caseflow.dossiers import access
 from caseflow.dossiers.models import Dossier
 from caseflow.errors import DomainError
@@ -119,7 +119,7 @@ def inbox(user: User, limit: int = 200) -> Inbox:
     if staff:
         overdue = db.session.execute(
             select(Dossier.id, Dossier.reference, Dossier.title, Dossier.next_follow_up)
-            .where(Dossier.advisor_id == user.id, Dossier.next_follow_up < date.today())
+            .where(Dossier.advisor_id == user.id, Dossier.next_follow_up < hub_today())
             .order_by(Dossier.next_follow_up, Dossier.id)).all()
     # The dossier's own collections load only if the access check asks for them.
     notifications = db.session.scalars(

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 
 from caseflow.audit.services import record
 from caseflow.auth.models import STAFF, User
-from caseflow.database import utcnow
+from caseflow.database import hub_today, utcnow
 from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.services import check_version, flush_or_conflict
 from caseflow.errors import DomainError
@@ -52,11 +52,11 @@ def record_consent(dossier: Dossier, actor: User, expected_version: int | None,
     if fields.purpose in WITH_ORGANISATION and fields.organisation is None:
         raise DomainError(_("Choisissez l'organisation à qui le groupe permet de transmettre "
                             "ses renseignements."), "organisation")
-    starts_on = fields.starts_on or date.today()
+    starts_on = fields.starts_on or hub_today()
     if fields.ends_on is not None and fields.ends_on < starts_on:
         raise DomainError(_("La fin de la période précède son début."), "ends_on")
     organisation_id = fields.organisation.id if fields.purpose in WITH_ORGANISATION else None
-    if fields.ends_on is None and starts_on <= date.today() and in_force(
+    if fields.ends_on is None and starts_on <= hub_today() and in_force(
             dossier.id, fields.purpose, organisation_id, exact=True):
         raise DomainError(_("Ce consentement est déjà consigné et en vigueur."), "purpose")
     consent = Consent(dossier_id=dossier.id, purpose=fields.purpose,
@@ -96,7 +96,7 @@ def from_referral(referral, actor: User) -> None:
         return
     consent = Consent(dossier_id=referral.dossier_id, purpose="share_contacts",
                       organisation_id=referral.organisation_id, status="active",
-                      starts_on=date.today(), method="referral", recorded_by=actor)
+                      starts_on=hub_today(), method="referral", recorded_by=actor)
     db.session.add(consent)
     db.session.flush()
     record("consent.given", "consent", consent.id, actor=actor,
@@ -117,7 +117,7 @@ def in_force(dossier_id: int, purpose: str, organisation_id: int | None = None,
              on: date | None = None, exact: bool = False) -> bool:
     """Say whether a consent for a purpose (with that organisation) is in force on a day;
     `exact` asks for one without an end, with exactly that organisation (or none)."""
-    on = on or date.today()
+    on = on or hub_today()
     query = select(Consent.id).where(
         Consent.dossier_id == dossier_id, Consent.purpose == purpose,
         Consent.status == "active", Consent.starts_on <= on,

@@ -5,12 +5,12 @@ import csv
 import io
 import json
 import zipfile
-from datetime import date
 
 from sqlalchemy import func, select
 
 from caseflow.audit import personal
 from caseflow.audit.services import jsonable
+from caseflow.database import hub_today
 from caseflow.documents import storage
 from caseflow.documents.models import Attachment
 from caseflow.dossiers.models import Dossier, PromoterContact
@@ -98,7 +98,7 @@ def build(dossiers: list[Dossier], folder, email: str | None = None,
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("donnees.json", json.dumps(
-            jsonable({"subject": subject, "exported_on": date.today(), "dossiers": records}),
+            jsonable({"subject": subject, "exported_on": hub_today(), "dossiers": records}),
             ensure_ascii=False, indent=2))
         archive.writestr("dossiers.csv", _csv([
             {key: value for key, value in record.items()

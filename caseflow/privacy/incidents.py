@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from caseflow.audit.services import record
 from caseflow.auth.models import User
+from caseflow.database import hub_today
 from caseflow.errors import DomainError
 from caseflow.extensions import db
 from caseflow.privacy.models import ConfidentialityIncident
@@ -44,7 +45,7 @@ def record_incident(actor: User, fields: IncidentFields) -> ConfidentialityIncid
         raise DomainError(_("Indiquez les renseignements personnels visés."), "information")
     if fields.people_count is None or fields.people_count < 0:
         raise DomainError(_("Indiquez le nombre de personnes concernées."), "people_count")
-    today = date.today()
+    today = hub_today()
     for name in ("discovered_on", "occurred_on", "commission_notified_on",
                  "people_notified_on"):
         day = getattr(fields, name)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from caseflow.audit.services import record
 from caseflow.auth.models import User
+from caseflow.database import hub_today
 from caseflow.dossiers.models import Dossier
 from caseflow.errors import DomainError
 from caseflow.extensions import db
@@ -33,8 +34,8 @@ def log_request(actor: User, fields: RequestFields) -> AccessRequest:
     if not fields.email.strip() and fields.dossier is None:
         raise DomainError(_("Indiquez le courriel de la personne ou le dossier du groupe."),
                           "email")
-    received_on = fields.received_on or date.today()
-    if received_on > date.today():
+    received_on = fields.received_on or hub_today()
+    if received_on > hub_today():
         raise DomainError(_("La date de réception ne peut pas être dans le futur."),
                           "received_on")
     request = AccessRequest(kind=fields.kind, requester=fields.requester.strip(),
@@ -66,7 +67,7 @@ def answer(request: AccessRequest, actor: User, folder) -> bytes:
                            subject=request.requester)
     first = request.answered_on is None
     if first:
-        request.answered_on = date.today()
+        request.answered_on = hub_today()
     db.session.flush()
     record("access_request.exported", "access_request", request.id, actor=actor,
            dossier_id=request.dossier_id,

@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select
 
 from caseflow.audit import personal
 from caseflow.audit.services import record
-from caseflow.database import utcnow
+from caseflow.database import hub_today, utcnow
 from caseflow.documents import storage
 from caseflow.documents.models import Attachment
 from caseflow.dossiers.models import Dossier
@@ -57,7 +57,7 @@ def _is_final(dossier: Dossier) -> bool:
 
 def due(today: date | None = None) -> list[Due]:
     """List the closed dossiers past their term, not yet anonymised, oldest first."""
-    today = today or date.today()
+    today = today or hub_today()
     rules = settings.rules()
     done = select(AnonymisedDossier.dossier_id)
     found = []

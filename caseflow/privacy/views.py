@@ -1,7 +1,6 @@
 """The privacy pages: the public privacy page, the coordinator's settings, retention, access
 requests and the incident register; recording and withdrawing a dossier's consents."""
 
-from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -10,6 +9,7 @@ from sqlalchemy import select
 
 from caseflow.auth.access import allow, public
 from caseflow.boundary import page_status, submit
+from caseflow.database import hub_today
 from caseflow.documents.views import upload_folder
 from caseflow.dossiers.access import STAFF, visible_dossier
 from caseflow.dossiers.models import Dossier
@@ -179,7 +179,7 @@ def access_requests():
             logged.status = 400
     status = page_status(form, logged) if form.is_submitted() else 200
     return render_template("privacy/requests.html", form=form,
-                           access_requests=export.pending_requests(), today=date.today(),
+                           access_requests=export.pending_requests(), today=hub_today(),
                            button=ButtonForm()), status
 
 
@@ -191,7 +191,7 @@ def export_request(request_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     content = requests.answer(access_request, current_user, upload_folder())
-    name = f"renseignements-{access_request.id}-{date.today().isoformat()}.zip"
+    name = f"renseignements-{access_request.id}-{hub_today().isoformat()}.zip"
     return Response(content, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "no-store"})

@@ -1,12 +1,12 @@
 """Publishing a period's report, and telling what today's data would change in it."""
 
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from caseflow.audit.services import record
 from caseflow.auth.models import User
+from caseflow.database import hub_today
 from caseflow.errors import DomainError
 from caseflow.extensions import db
 from caseflow.reports.figures import compute, flatten
@@ -22,7 +22,7 @@ def published(period: Period) -> PublishedReport | None:
 
 def publish(period: Period, actor: User) -> PublishedReport:
     """Freeze today's figures of a period as its published report."""
-    if period.end >= date.today():
+    if period.end >= hub_today():
         raise DomainError(_("Seule une période terminée peut être publiée."))
     if published(period) is not None:
         raise DomainError(_("Le bilan de cette période est déjà publié."))

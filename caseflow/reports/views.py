@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from caseflow.auth.access import allow
 from caseflow.boundary import submit
+from caseflow.database import hub_today
 from caseflow.dossiers.models import Intervention
 from caseflow.extensions import db
 from caseflow.forms import Form
@@ -27,10 +28,10 @@ FORMATS = {
 
 
 def _fiscal_years() -> list[Period]:
-    first = db.session.scalar(select(func.min(Intervention.occurred_on))) or date.today()
+    first = db.session.scalar(select(func.min(Intervention.occurred_on))) or hub_today()
     # Offer a few past years even before they are imported: the empty report says how.
-    first = max(min(first, date(date.today().year - 5, 4, 1)), date(1990, 4, 1))
-    current = fiscal_year_of(date.today())
+    first = max(min(first, date(hub_today().year - 5, 4, 1)), date(1990, 4, 1))
+    current = fiscal_year_of(hub_today())
     return [fiscal_year(year) for year in range(current.start.year,
                                                 fiscal_year_of(first).start.year - 1, -1)]
 
@@ -40,7 +41,7 @@ def _period() -> Period:
     if not text and request.args.get("debut") and request.args.get("fin"):
         text = f"{request.args['debut']}..{request.args['fin']}"
     if not text:
-        return fiscal_year_of(date.today()).previous()
+        return fiscal_year_of(hub_today()).previous()
     try:
         return parse_period(text)
     except PeriodError:
@@ -62,7 +63,7 @@ def show():
     return render_template("reports/show.html", period=period, figures=figures,
                            report=report, drift=services.drift(report) if report else [],
                            tables=tables(figures), years=_fiscal_years(), change=change,
-                           publish_form=Form(), today=date.today())
+                           publish_form=Form(), today=hub_today())
 
 
 @bp.route("/export.<fmt>")
