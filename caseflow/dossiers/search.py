@@ -18,7 +18,7 @@ A trigram index cannot serve fewer than three characters: such a search reads th
 list's order and stops at the first page, as before.
 """
 
-from sqlalchemy import Integer, exists, or_, select, text, union
+from sqlalchemy import Integer, exists, or_, select, text, union, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import column, table
 
@@ -55,38 +55,58 @@ def _indexed(phrase: str):
         text("dossier_search MATCH :search_phrase").bindparams(search_phrase=phrase))
 
 
+def _patterns(wanted: str):
+    pattern = f"%{_escape_like(wanted.lower())}%"
+
+    def like(column):
+        return column.ilike(pattern, escape="\\")
+    return like
+
+
+def _trigram(wanted: str) -> bool:
+    return len(wanted) >= SHORTEST and db.session.get_bind().dialect.name == "postgresql"
+
+
 def matching(q: str, *, many: bool = False):
     """Return the SQL condition on Dossier that it matches the search text `q`.
 
-    `many`: the search matches many dossiers (more than a page's count shows). SQLite then
-    reads the list's own index in its order and keeps the matching dossiers until the page
-    is full ("+ 0" keeps it from looking each match up by id and sorting them all)."""
+    `many`: the search matches many dossiers (more than a page's count shows). The list's
+    own index is then read in its order, keeping the matching dossiers until the page is
+    full, rather than looking every match up and sorting them all: on SQLite "+ 0" keeps the
+    id's index out; on PostgreSQL the plain condition lets the planner read in order."""
     wanted = q.strip()
     phrase = _phrase(wanted)
     if phrase is not None:
         return (Dossier.id + 0 if many else Dossier.id).in_(_indexed(phrase))
-    pattern = f"%{_escape_like(wanted.lower())}%"
-    if len(wanted) >= SHORTEST and db.session.get_bind().dialect.name == "postgresql":
+    like = _patterns(wanted)
+    if _trigram(wanted) and not many:
         # Each branch is one indexed lookup; an OR across the two tables would read them all.
         found = aliased(Dossier)
         return Dossier.id.in_(union(
-            select(found.id).where(or_(found.reference.ilike(pattern, escape="\\"),
-                                       found.title.ilike(pattern, escape="\\"),
-                                       found.promoter_name.ilike(pattern, escape="\\"))),
-            select(PromoterContact.dossier_id).where(
-                PromoterContact.name.ilike(pattern, escape="\\"))))
+            select(found.id).where(or_(like(found.reference), like(found.title),
+                                       like(found.promoter_name))),
+            select(PromoterContact.dossier_id).where(like(PromoterContact.name))))
     contact = exists().where(PromoterContact.dossier_id == Dossier.id,
-                             PromoterContact.name.ilike(pattern, escape="\\"))
-    return or_(Dossier.reference.ilike(pattern, escape="\\"),
-               Dossier.title.ilike(pattern, escape="\\"),
-               Dossier.promoter_name.ilike(pattern, escape="\\"), contact)
+                             like(PromoterContact.name))
+    return or_(like(Dossier.reference), like(Dossier.title), like(Dossier.promoter_name),
+               contact)
 
 
 def counted(q: str, where: list, cap: int):
     """Return the SELECT of at most `cap` + 1 ids of the dossiers matching the search and
     the other conditions `where`: what the list counts."""
-    phrase = _phrase(q)
+    wanted = q.strip()
+    phrase = _phrase(wanted)
     if phrase is not None and not where:
         # The search alone: SQLite's index yields its matches one by one and stops at the cap.
         return _indexed(phrase).limit(cap + 1)
+    if _trigram(wanted):
+        # Two indexed branches that never name a dossier twice, read until the cap: a UNION
+        # would first gather every match to remove the doubles.
+        like = _patterns(wanted)
+        own = or_(like(Dossier.reference), like(Dossier.title), like(Dossier.promoter_name))
+        by_contact = select(Dossier.id).where(
+            Dossier.id.in_(select(PromoterContact.dossier_id)
+                           .where(like(PromoterContact.name))), ~own, *where)
+        return union_all(select(Dossier.id).where(own, *where), by_contact).limit(cap + 1)
     return select(Dossier.id).where(matching(q), *where).limit(cap + 1)
