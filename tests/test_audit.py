@@ -132,3 +132,83 @@ def test_a_huge_audit_page_number_is_just_an_empty_page(coordinator_client):
 def test_advisors_and_partners_cannot_read_the_log(advisor_client, partner_client):
     assert advisor_client.get("/audit/").status_code == 403
     assert partner_client.get("/audit/").status_code == 403
+
+
+def test_verify_while_transitions_are_written_sees_no_false_alarm(app, db, advisor):
+    """`audit verify` runs while another thread moves dossiers and logs interventions, each
+    in its own committed transaction: every walk reads one snapshot, so none reports a
+    broken chain, and the walks see the chain grow."""
+    import threading
+
+    from caseflow.audit.services import verify
+    from caseflow.auth.models import User
+    from caseflow.dossiers.models import Dossier
+    from caseflow.extensions import db as database
+
+    ids = [make_dossier(advisor, title=f"Dossier concurrent {n}").id for n in range(12)]
+    advisor_id = advisor.id
+    failures: list = []
+    done = threading.Event()
+
+    def write():
+        try:
+            with app.app_context():
+                actor = database.session.get(User, advisor_id)
+                for dossier_id in ids:
+                    dossier = database.session.get(Dossier, dossier_id)
+                    services.apply_transition(dossier, actor, "start_follow_up",
+                                              dossier.version)
+                    database.session.commit()
+                    add_intervention(dossier, actor)  # commits
+                database.session.remove()
+        except Exception as error:  # noqa: BLE001 (reported by the test below)
+            failures.append(error)
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    walks = []
+    while not done.is_set() or not walks:
+        with app.app_context():
+            walks.append(verify())
+            database.session.remove()
+    writer.join(60)
+    with app.app_context():
+        walks.append(verify())
+        database.session.remove()
+
+    assert not failures, failures
+    assert [walk for walk in walks if not walk.ok] == []
+    total = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert walks[-1].checked == total == 1 + 12 + 12 * 2  # the account, dossiers, their moves
+    assert len({walk.checked for walk in walks}) > 2, "the walks did not overlap the writes"
+
+
+@pytest.mark.parametrize("tampering, seq", [
+    ("UPDATE audit_event SET reason = 'réécrit' WHERE seq = 4", 4),
+    ("UPDATE audit_event SET hash = '" + "0" * 64 + "' WHERE seq = 2", 2),
+    ("DELETE FROM audit_event WHERE seq = 3", 3),
+])
+def test_the_walk_in_worker_processes_names_the_same_event(app, db, history, tampering, seq):
+    """The hashes checked by worker processes, two events a batch: the same event is named as
+    by the walk in one process, and an intact chain verifies."""
+    from caseflow.audit.services import _walk, checkpoint_target, verify
+
+    def walk(workers):
+        with app.app_context():
+            key = app.config["AUDIT_KEY"].encode("utf-8")
+            connection = db.session.connection()
+            try:
+                return _walk(connection, key, checkpoint_target(), None, None,
+                             workers=workers, batch_size=2)
+            finally:
+                db.session.rollback()
+
+    assert walk(2).ok and walk(2).checked == 5
+    _tamper(db, tampering)
+    inline, parallel = walk(1), walk(2)
+    assert not parallel.ok and parallel.first_bad_seq == seq
+    assert (parallel.first_bad_seq, parallel.problem, parallel.checked) == \
+        (inline.first_bad_seq, inline.problem, inline.checked)
+    assert not verify(workers=2).ok

@@ -16,8 +16,9 @@ Workflow `protocole-nicolet-yamaska` (territory nicolet-yamaska), same year: 8 d
   14 interventions, 4 referrals; dossiers per objective: accueil-orientation 6,
   analyse-besoins 6, viabilite 6, accompagnement 2, plan-affaires 3,
   documents-constitutifs 2, outils-gestion 1, promotion-fdt-fli 0, formation 0;
-  outcomes: entreprise-traditionnelle 1, travail-autonome 2, hors-economie-sociale 1,
-  ne-pas-formaliser 1, accompagnement-complete 1 (two dossiers still open).
+  outcomes: entreprise-traditionnelle 1, travail-autonome 2, ne-pas-formaliser 1,
+  accompagnement-complete 1 (three dossiers still open: two of them the projects "en voie de
+  structuration" of the seed's "Bilan général", whose promoters' return is awaited).
 Financing decided in 2017-2018 and authorised (organisations: MRCs, cde-victoriaville):
   fdt-es 14 distinct dossiers, 94 115,00 $; fli 3 dossiers (among those 14), 44 625,00 $;
   total authorised 138 740,00 $; investment 3 228 295,00 $; jobs created 23 + maintained

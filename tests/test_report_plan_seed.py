@@ -4,8 +4,10 @@ financing per funder kind with the MESI call's stages.
 
 tests/data/ holds files shaped like the seed (shared/seed/rapport-activite-2017-2018.txt):
 activites-2017-2018.csv, projets-2017-2018.csv, entreprises.csv, and the MESI call's
-applicants (appel-mesi-dossiers.csv, appel-mesi-financement.csv), beside the dossier files
-that tests/test_report_seed.py reads.
+applicants (appel-mesi-dossiers.csv, appel-mesi-financement.csv), the protocol's dossiers in
+the seed's detail (protocole-2017-2018.csv: the interventions the seed counts per dossier and
+the services-aux-personnes enterprise whose board and team it describes), beside the dossier
+files that tests/test_report_seed.py reads.
 """
 
 import io
@@ -30,6 +32,9 @@ def figures(runner, db):
     for financing in ("financement-2016-2017.csv", "financement-2017-2018.csv"):
         _ok(runner.invoke(args=["import", str(DATA / "interventions-2017-2018.csv"),
                                 "--financing", str(DATA / financing)]))
+    # The protocol's dossiers in the detail the seed gives them (its interventions per dossier,
+    # the enterprise whose board and team it describes).
+    _ok(runner.invoke(args=["import", str(DATA / "protocole-2017-2018.csv")]))
     _ok(runner.invoke(args=["import", str(DATA / "appel-mesi-dossiers.csv"),
                             "--financing", str(DATA / "appel-mesi-financement.csv")]))
     _ok(runner.invoke(args=["import-activities", str(DATA / "activites-2017-2018.csv"),
@@ -180,7 +185,8 @@ def test_the_page_reads_like_the_seed(figures, coordinator_client):
         "Nombre de dossiers déposés : 4",
         "Nombre de dossiers complétés et recommandés : 3",
         "pour un montant de 337 905 $ en subvention et un investissement total de 2 149 083 $",
-        "Divers services à 4 entreprises d'économie sociale différentes",
+        "Pour un total de 6 projets évalués, dont 2 en voie de structuration et divers "
+        "services à 4 entreprises d'économie sociale différentes.",
     ]:
         assert line in page, line
     assert page.index("Concertation et mise en réseau") < page.index("Vigie et représentation") \
@@ -218,3 +224,84 @@ def test_a_published_period_freezes_these_figures(figures, coordinator_client, r
     assert objective(frozen, "1.1")["bodies"]["ca-pole"]["parts"]["ca-pole"]["activities"] == 6
     page = plain_text(coordinator_client.get("/rapports/?periode=2017-2018"))
     assert "activities.orientations.1.objectives.1.1.bodies.ca-pole.activities" in page
+
+
+def test_the_protocol_s_general_outcome_in_its_own_four_categories(figures):
+    protocol = figures["protocols"]["protocole-nicolet-yamaska"]
+    assert protocol["bilan"] == {"information": 6, "constitution": 2, "infrastructure": 3,
+                                 "accompagnement": 3}
+    assert protocol["projects_evaluated"] == 6
+    assert protocol["projects_structuring"] == 2
+    assert protocol["enterprises_served"] == 4
+
+
+def _line(protocol, sector, gender):
+    found = [line for line in protocol["dossier_lines"]
+             if (line["sector"], line["promoter_gender"]) == (sector, gender)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_interventions_are_counted_per_dossier_with_the_group_s_composition(figures):
+    protocol = figures["protocols"]["protocole-nicolet-yamaska"]
+    home = _line(protocol, "services-personnes", "les-deux")
+    assert home["counts"]["meeting"]["gestion-courante"] == 14
+    assert home["counts"]["meeting"]["gouvernance"] == 6
+    assert home["composition"] == {"board_women": 2, "board_men": 3, "team_women": 2,
+                                   "team_men": 0}
+    assert _line(protocol, "agriculture", "homme")["counts"]["meeting"][
+        "documents-constitutifs"] == 7
+    assert _line(protocol, "services-personnes", "femme")["counts"]["meeting"][
+        "documents-constitutifs"] == 5
+    assert len(protocol["dossier_lines"]) == protocol["dossiers"]
+
+
+def test_a_body_without_meetings_keeps_its_line(figures):
+    bodies = objective(figures, "5.1")["bodies"]
+    assert bodies["table-dd"]["activities"] == 0
+    assert list(bodies) == ["crds", "table-dd", "poles", "table-pages"]
+
+
+def test_the_protocol_and_bodies_read_like_the_seed(figures, coordinator_client):
+    page = plain_text(coordinator_client.get("/rapports/?periode=2017-2018"))
+    for line in [
+        "6 dossiers d'information et référencement",
+        "2 dossiers pour constitution ou modification aux documents de constitution",
+        "3 dossiers pour des projets d'infrastructure",
+        "3 dossiers d'accompagnement dans les activités de gestion courante, de négociation "
+        "pour de nouveaux marchés, de relève au niveau de la direction et aide pour la "
+        "gouvernance (accompagnement du conseil d'administration)",
+        "conseil d'administration (3 hommes, 2 femmes) – équipe de travail (2 femmes)",
+        "14 rencontres : Gestion courante",
+        "7 rencontres : Documents constitutifs",
+        "Table régionale en développement durable | aucune rencontre",
+    ]:
+        assert line in page, line
+    token = csrf_token(coordinator_client, "/")
+    coordinator_client.post("/language", data={"locale": "en", "csrf_token": token, "next": "/"})
+    english = plain_text(coordinator_client.get("/rapports/?periode=2017-2018"))
+    for line in [
+        "6 information and referral dossiers",
+        "In all, 6 projects assessed, 2 of them being structured, and various services to 4 "
+        "different social-economy enterprises.",
+        "board of directors (3 men, 2 women) – staff (2 women)",
+        "14 meetings: Day-to-day management",
+        "Regional sustainable development table | no meeting",
+    ]:
+        assert line in english, line
+
+
+def test_the_bilan_categories_name_the_protocol_s_own_objectives(app):
+    import dataclasses
+
+    from caseflow.dossiers.workflows import engine
+    from caseflow.reports.bilan import check
+
+    with app.app_context():
+        definitions = engine().definitions
+        check(definitions)  # the shipped protocol has every objective its categories name
+        name = "protocole-nicolet-yamaska"
+        stripped = dataclasses.replace(definitions[name], objectives=tuple(
+            o for o in definitions[name].objectives if o.code != "outils-gestion"))
+        with pytest.raises(RuntimeError, match="outils-gestion"):
+            check({**definitions, name: stripped})

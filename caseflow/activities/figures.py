@@ -69,6 +69,14 @@ def compute(start: date, end: date) -> dict:
         body = bodies.get(row.body_id)
         part = body.code if body else ""
         _add(group["parts"].setdefault(part, _group()), row)
+    # A standing body with no meeting in the period still has its line under its objective.
+    seen = {root(row.body_id).code for row in rows if not row.project_id and root(row.body_id)}
+    planned = {o.code for orientation in (plan.orientations if plan else ())
+               for o in orientation.objectives}
+    for body in bodies.values():
+        if body.objective in planned and body.parent_id is None and body.active \
+                and body.code not in seen:
+            by_objective[body.objective]["bodies"][body.code] = {**_group(), "parts": {}}
     counted = set()
     result = {"plan": plan.code if plan else None, "activities": len(rows),
               "participants": sum(row.participants or 0 for row in rows), "orientations": {}}

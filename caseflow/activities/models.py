@@ -50,6 +50,10 @@ class Body(ReferenceItem, db.Model):
     __tablename__ = "activity_body"
 
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("activity_body.id"))
+    # The plan objective a standing body serves: the report lists it there even in a period
+    # without any of its meetings ("Table régionale en développement durable | aucune
+    # rencontre"). Committees and ad hoc groupings leave it empty.
+    objective: Mapped[str | None] = mapped_column(String(20))
     parent: Mapped["Body | None"] = relationship(remote_side="Body.id", lazy="joined",
                                                  join_depth=1)
 

@@ -75,6 +75,15 @@ BODIES: list[tuple[str, str, str, str | None]] = [
      "sociale", "Partners' table of the government social economy action plan", None),
 ]
 
+# The plan objective each standing body serves (the 2015-2020 plan's codes): the report lists
+# these bodies under it even in a period without their meetings.
+BODY_OBJECTIVES = {
+    "ca-pole": "1.1", "aga-pole": "1.1", "protocole-mesi": "1.1", "eesad": "1.2",
+    "table-mrc": "2.1", "communaute-pratique": "3.1", "table-entrepreneuriat": "3.2",
+    "tiess": "4.1", "antenne-tiess": "4.1", "crds": "5.1", "table-dd": "5.1",
+    "poles": "5.1", "table-pages": "5.1",
+}
+
 
 def seed_bodies() -> int:
     """Add the missing bodies (labels the coordinator edited are kept); return how many."""
@@ -83,7 +92,8 @@ def seed_bodies() -> int:
     for position, (code, label_fr, label_en, _parent) in enumerate(BODIES):
         if code not in existing:
             existing[code] = Body(code=code, label_fr=label_fr, label_en=label_en,
-                                  position=position, active=True)
+                                  position=position, active=True,
+                                  objective=BODY_OBJECTIVES.get(code))
             db.session.add(existing[code])
             new.add(code)
             added += 1

@@ -3,14 +3,20 @@
 import hashlib
 import hmac
 import json
+import multiprocessing
+import re
 import uuid
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import select, update
+from sqlalchemy import String, Text, cast, select, type_coerce, update
 
 from caseflow.audit import checkpoint
 from caseflow.audit.models import AuditEvent, AuditHead
@@ -148,14 +154,74 @@ class Verification:
     note: str | None = None  # something the operator should know although the chain holds
 
 
-def verify() -> Verification:
+#: The columns the chain hashes, in the order `verify` reads them, with the head row's
+#: sequence and hash read by the same statement (one snapshot, whatever the isolation level).
+_HEAD_SEQ = select(AuditHead.seq).where(AuditHead.id == 1).scalar_subquery()
+_HEAD_HASH = select(AuditHead.hash).where(AuditHead.id == 1).scalar_subquery()
+STREAM_BATCH = 5_000
+
+
+def _walk_statement(sqlite: bool):
+    """The walk's statement. The changes are read as text (parsed by whoever checks the hash,
+    a worker process when there are some); on SQLite the timestamp too, as it is stored."""
+    occurred_at, changes = AuditEvent.occurred_at, cast(AuditEvent.changes, Text)
+    if sqlite:
+        occurred_at, changes = type_coerce(occurred_at, String), type_coerce(changes, String)
+    return (select(AuditEvent.seq, occurred_at, AuditEvent.actor_id,
+                   AuditEvent.actor_role, AuditEvent.actor_organisation_id, AuditEvent.action,
+                   AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.dossier_id,
+                   changes, AuditEvent.reason, AuditEvent.request_id,
+                   AuditEvent.previous_hash, AuditEvent.hash,
+                   _HEAD_SEQ.label("head_seq"), _HEAD_HASH.label("head_hash"))
+            .order_by(AuditEvent.seq, AuditEvent.id))
+
+
+_CHANGES = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+_NAIVE_UTC = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
+
+
+def _text(value) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+def _number(value) -> str:
+    return "null" if value is None else str(value)
+
+
+def _fast_canonical(seq, occurred_at: str, actor_id, actor_role, organisation_id, action,
+                    entity_type, entity_id, dossier_id, changes, reason, request_id) -> str:
+    """The canonical JSON `_canonical` writes, put together field by field (the keys in
+    their sorted order) with only the changes going through the encoder. A hash that does
+    not match this way is checked again the reference way before anything is reported."""
+    return (f'{{"action":{_text(action)},"actor_id":{_number(actor_id)},'
+            f'"actor_organisation_id":{_number(organisation_id)},'
+            f'"actor_role":{_text(actor_role)},"changes":{_CHANGES(changes)},'
+            f'"dossier_id":{_number(dossier_id)},"entity_id":{_number(entity_id)},'
+            f'"entity_type":{_text(entity_type)},"occurred_at":"{occurred_at}",'
+            f'"reason":{_text(reason)},"request_id":{_text(request_id)},"seq":{seq}}}')
+
+
+def _moment(value) -> datetime:
+    """A timestamp as the model reads it back: aware, in UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def verify(workers: int = 1) -> Verification:
     """Walk the chain in sequence order and name the first event that does not hold, then
     compare its end with the head row and with the checkpoint published outside the database.
 
-    Read in this order, each later read sees at least what the earlier one did, so appends
-    committed meanwhile never look like tampering: the checkpoint (written after commit),
-    the head row, then the events.
+    The checkpoint (written after commit) is read first; the head row and the events are then
+    read by one statement, so in one snapshot: appends committed meanwhile are either wholly
+    seen or wholly unseen and never look like tampering. On PostgreSQL the walk also runs in
+    a REPEATABLE READ transaction of its own when the session has none under way (ended when
+    the walk ends). Events are streamed in batches, never all held in memory; with `workers`
+    > 1 their hashes are checked by that many processes (the command line does).
     """
+    own = not db.session().in_transaction()
+    options = {"isolation_level": "REPEATABLE READ"} \
+        if own and db.engine.dialect.name == "postgresql" else None
     key = _key()
     target = checkpoint_target()
     refused = None
@@ -163,27 +229,142 @@ def verify() -> Verification:
         published = checkpoint.read(target.path, key)
     except checkpoint.CheckpointError as error:
         published, refused = None, f"checkpoint refused: {error}"
-    head = db.session.execute(select(AuditHead.seq, AuditHead.hash)
-                              .where(AuditHead.id == 1)).one_or_none()
+    connection = db.session.connection(execution_options=options) if options \
+        else db.session.connection()
+    try:
+        return _walk(connection, key, target, published, refused, workers)
+    finally:
+        if own:
+            db.session.rollback()  # verify only read: end the snapshot it opened
+
+
+def _stream(connection, sqlite: bool):
+    """Yield the walk's rows as the driver reads them, a batch at a time, in the connection's
+    transaction (a server-side cursor on PostgreSQL: the log is never all in memory)."""
+    compiled = _walk_statement(sqlite).compile(dialect=connection.dialect,
+                                            compile_kwargs={"literal_binds": True})
+    driver = connection.connection.dbapi_connection
+    cursor = driver.cursor(name="caseflow_audit_walk") \
+        if connection.dialect.name == "postgresql" else driver.cursor()
+    try:
+        cursor.execute(str(compiled))
+        while batch := cursor.fetchmany(STREAM_BATCH):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+def _holds(key: bytes, row) -> bool:
+    """Say whether one walked row's hash is the HMAC of its previous hash and its fields."""
+    (seq, occurred_at, actor_id, actor_role, organisation_id, action, entity_type, entity_id,
+     dossier_id, changes, reason, request_id, previous_hash, stored_hash, *_head) = row
+    if isinstance(changes, str):
+        changes = json.loads(changes)
+    if isinstance(occurred_at, str) and _NAIVE_UTC.fullmatch(occurred_at):
+        moment = occurred_at.replace(" ", "T") + "+00:00"  # SQLite's text, stored in UTC
+    else:
+        moment = _moment(occurred_at).isoformat(timespec="microseconds")
+    computed = hmac.digest(key, (previous_hash + _fast_canonical(
+        seq, moment, actor_id, actor_role, organisation_id, action, entity_type, entity_id,
+        dossier_id, changes, reason, request_id)).encode("utf-8"), "sha256").hex()
+    if hmac.compare_digest(stored_hash, computed):
+        return True
+    return hmac.compare_digest(stored_hash, chain_hash(key, previous_hash, SimpleNamespace(
+        seq=seq, occurred_at=_moment(occurred_at), actor_id=actor_id, actor_role=actor_role,
+        actor_organisation_id=organisation_id, action=action, entity_type=entity_type,
+        entity_id=entity_id, dossier_id=dossier_id, changes=changes, reason=reason,
+        request_id=request_id)))
+
+
+_WORKER_KEY = b""
+
+
+def _start_worker(key: bytes) -> None:
+    global _WORKER_KEY
+    _WORKER_KEY = key
+
+
+def _first_broken(rows, key: bytes | None = None) -> int | None:
+    """Return the index of the first row of a batch whose hash does not hold, or None."""
+    key = key if key is not None else _WORKER_KEY
+    for index, row in enumerate(rows):
+        if not _holds(key, row):
+            return index
+    return None
+
+
+def _walk(connection, key: bytes, target, published, refused, workers: int = 1,
+          batch_size: int = STREAM_BATCH) -> Verification:
+    """Walk the chain: sequence and links in order here; the hashes, batch by batch, here or
+    (with `workers` > 1) in worker processes, a few batches ahead at most."""
     expected_seq, previous_hash, checked = 1, "", 0
     hashes = {}  # the hash at the sequences the head and the checkpoint name
-    wanted = {head.seq if head else 0, published.seq if published else 0}
-    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id)
-                                .execution_options(yield_per=1000))
-    for event in events:
-        if event.seq != expected_seq:
-            problem = ("missing (deleted or reordered)" if event.seq > expected_seq
-                       else "duplicated or reordered")
-            return Verification(False, checked, expected_seq, problem, published)
-        if event.previous_hash != previous_hash:
-            return Verification(False, checked, event.seq, "previous hash does not match",
-                                published)
-        if not hmac.compare_digest(event.hash, chain_hash(key, previous_hash, event)):
-            return Verification(False, checked, event.seq, "edited (hash does not match)",
-                                published)
-        if event.seq in wanted:
-            hashes[event.seq] = event.hash
-        previous_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = None
+    wanted = {published.seq if published else 0}
+    rows = _stream(connection, connection.dialect.name == "sqlite")
+    pool = None
+    pending: deque = deque()  # (batch's first row as counted, its rows, its answer)
+    batch: list = []
+
+    def send():
+        nonlocal pool, batch
+        if not batch:
+            return
+        if workers > 1 and pool is None:
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                       initargs=(key,),
+                                       mp_context=multiprocessing.get_context("fork"))
+        answer = pool.submit(_first_broken, batch) if pool else _first_broken(batch, key)
+        pending.append((checked - len(batch), batch, answer))
+        batch = []
+
+    def settle(keep: int) -> Verification | None:
+        while len(pending) > keep:
+            first, sent, answer = pending.popleft()
+            index = answer.result() if isinstance(answer, Future) else answer
+            if index is not None:
+                return Verification(False, first + index, sent[index][0],
+                                    "edited (hash does not match)", published)
+        return None
+
+    try:
+        for row in rows:
+            seq, stored_previous, stored_hash, head_seq, head_hash = \
+                row[0], row[12], row[13], row[14], row[15]
+            if head is None:
+                head = (head_seq, head_hash) if head_seq is not None else False
+                if head:
+                    wanted.add(head_seq)
+            problem = None
+            if seq != expected_seq:
+                problem = (expected_seq, "missing (deleted or reordered)" if seq > expected_seq
+                           else "duplicated or reordered")
+            elif stored_previous != previous_hash:
+                problem = (seq, "previous hash does not match")
+            if problem:  # an earlier event whose hash does not hold is named first
+                send()
+                return settle(0) or Verification(False, checked, *problem, published)
+            batch.append(row)
+            if seq in wanted:
+                hashes[seq] = stored_hash
+            previous_hash, expected_seq, checked = stored_hash, expected_seq + 1, checked + 1
+            if len(batch) >= batch_size:
+                send()
+                broken = settle(2 * workers if pool else 0)
+                if broken:
+                    return broken
+        send()
+        broken = settle(0)
+        if broken:
+            return broken
+    finally:
+        rows.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    if head is None:  # no event at all: the head row alone, in the same transaction
+        found = connection.execute(select(AuditHead.seq, AuditHead.hash)
+                                   .where(AuditHead.id == 1)).one_or_none()
+        head = (found.seq, found.hash) if found else False
     hashes[0] = ""
     if refused:  # the chain holds; what the checkpoint says cannot be trusted
         return Verification(False, checked, None, refused)
@@ -198,15 +379,15 @@ def verify() -> Verification:
         if hashes.get(published.seq) != published.hash:
             return Verification(False, checked, published.seq,
                                 "rewritten: the event does not match the checkpoint", published)
-    if head is None:
+    if not head:
         if checked or published is not None:
             return Verification(False, checked, checked + 1,
                                 "the chain's head row is missing (deleted)", published)
-    elif head.seq > checked:
+    elif head[0] > checked:
         return Verification(False, checked, checked + 1,
                             "missing at the end of the chain (deleted)", published)
-    elif hashes.get(head.seq) != head.hash:
-        return Verification(False, checked, head.seq,
+    elif hashes.get(head[0]) != head[1]:
+        return Verification(False, checked, head[0],
                             "the chain's head row does not match its event (rewound or edited)",
                             published)
     note = None

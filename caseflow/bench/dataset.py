@@ -433,11 +433,13 @@ def _reset_sequences() -> None:
 
 
 def _analyse(postgresql: bool) -> None:
-    """Refresh the planner's statistics, as a database that grew slowly would have them."""
+    """Refresh the planner's statistics, as a database that grew slowly would have them; on
+    PostgreSQL also the visibility map, as autovacuum keeps it (without it, right after COPY,
+    no index-only scan is planned)."""
     with db.engine.connect() as connection:
         if postgresql:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-            connection.exec_driver_sql("ANALYZE")
+            connection.exec_driver_sql("VACUUM ANALYZE")
         else:
             connection.exec_driver_sql("ANALYZE")
             connection.commit()

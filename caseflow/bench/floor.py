@@ -7,14 +7,16 @@ What caseflow costs above this is what its own code adds. Served by gunicorn lik
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from statistics import median
 from types import SimpleNamespace
 
 from flask import Flask, abort, render_template_string, request
 from sqlalchemy import create_engine, event, text
 
 from caseflow.audit.services import chain_hash
+from caseflow.reports.periods import fiscal_year_of
 
 PAGE = 50
 TABLE = """<!doctype html><title>{{ title }}</title><table>
@@ -164,6 +166,71 @@ def create() -> Flask:
             FROM audit_event {where} ORDER BY seq DESC LIMIT :limit""",
                       before=before, limit=PAGE)
         return table("audit", result)
+
+    @app.get("/dashboard")
+    def dashboard():
+        # The hub's dashboard for the current fiscal year, with the statements caseflow's runs:
+        # open dossiers per advisor and state (age bands and follow-ups summed in), per
+        # territory and sector, the ten longest at their step, interventions and hours per
+        # author, waiting referrals per organisation, the referrals sent in the period.
+        period = fiscal_year_of(date.today())
+        start, end = period.utc_bounds()
+        now, today = datetime.now(UTC), date.today()
+        naive = engine.dialect.name == "sqlite"
+
+        def at(moment):
+            return moment.astimezone(UTC).replace(tzinfo=None) if naive else moment
+
+        params = {"end_day": period.end, "start_day": period.start, "today": today,
+                  "week": today + timedelta(days=7)}
+        sums = ["sum(CASE WHEN d.opened_on <= :end_day THEN 1 ELSE 0 END)"]
+        for index, (first, last) in enumerate([(0, 30), (31, 90), (91, 180), (181, None)]):
+            condition = f"d.opened_on <= :end_day AND d.state_entered_at <= :first{index}"
+            params[f"first{index}"] = at(now - timedelta(days=first))
+            if last is not None:
+                condition += f" AND d.state_entered_at > :last{index}"
+                params[f"last{index}"] = at(now - timedelta(days=last + 1))
+            sums.append(f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)")
+        sums += ["sum(CASE WHEN d.next_follow_up < :today THEN 1 ELSE 0 END)",
+                 "sum(CASE WHEN d.next_follow_up >= :today AND d.next_follow_up <= :week "
+                 "THEN 1 ELSE 0 END)"]
+        result = rows(f"SELECT d.advisor_id, d.state, {', '.join(sums)} FROM dossier d "
+                      "WHERE d.outcome IS NULL GROUP BY d.advisor_id, d.state", **params)
+        result += rows("""SELECT d.territory_id, d.sector_id, count(*) FROM dossier d
+            WHERE d.outcome IS NULL AND d.opened_on <= :end_day
+            GROUP BY d.territory_id, d.sector_id""", **params)
+        result += rows("""SELECT d.id, d.reference, d.title, d.state, d.state_entered_at,
+            d.advisor_id FROM dossier d WHERE d.outcome IS NULL AND d.opened_on <= :end_day
+            ORDER BY d.state_entered_at, d.id LIMIT 10""", **params)
+        result += rows("""SELECT i.author_id, count(*), coalesce(sum(i.minutes), 0)
+            FROM intervention i WHERE i.occurred_on >= :start_day AND i.occurred_on <= :end_day
+            GROUP BY i.author_id""", **params)
+        result += rows("SELECT id, full_name FROM user_account")
+        result += rows("SELECT id, code, label_fr FROM territory ORDER BY position")
+        result += rows("SELECT id, code, label_fr FROM sector ORDER BY position")
+        result += rows("""SELECT o.code, o.name, w.count FROM organisation o JOIN (
+                SELECT r.organisation_id, count(DISTINCT r.dossier_id) AS count FROM referral r
+                WHERE r.state IN ('sent', 'acknowledged') AND r.sent_at <= :waited
+                GROUP BY r.organisation_id) w ON w.organisation_id = o.id ORDER BY o.name""",
+                       waited=at(now - timedelta(days=14)))
+        if naive:
+            days = "julianday({}) - julianday(r.sent_at)"
+        else:
+            days = "extract(epoch FROM {} - r.sent_at) / 86400.0"
+        medians: dict = {}
+        for code, name, acknowledged, answered in rows(f"""SELECT o.code, o.name,
+                {days.format("r.acknowledged_at")},
+                {days.format("coalesce(r.accepted_at, r.returned_at)")}
+            FROM referral r JOIN organisation o ON o.id = r.organisation_id
+            WHERE r.sent_at >= :start AND r.sent_at < :end""", start=at(start), end=at(end)):
+            entry = medians.setdefault((code, name), ([], []))
+            if acknowledged is not None:
+                entry[0].append(float(acknowledged))
+            if answered is not None:
+                entry[1].append(float(answered))
+        result += [(code, name, len(a), median(a) if a else None, median(b) if b else None)
+                   for (code, name), (a, b) in sorted(medians.items())]
+        return table("dashboard", result)
 
     @app.get("/report/<start>/<end>")
     def report(start, end):

@@ -155,9 +155,8 @@ def _scenarios(facts: dict) -> list[Scenario]:
                  lambda n: f"/audit?before={deep}"),
         Scenario("audit log: one action", "coordinator",
                  lambda n: "/audit/?action=dossier.transition", lambda n: "/audit"),
-        # The floor has no dashboard: its nearest page is the whole caseload's first page.
         Scenario("hub dashboard", "coordinator", lambda n: "/desk/dashboard",
-                 lambda n: "/caseload/all"),
+                 lambda n: "/dashboard"),
         Scenario("annual report", "coordinator",
                  lambda n: f"/rapports/?period={start.year}-{end.year}",
                  lambda n: f"/report/{start}/{end}"),

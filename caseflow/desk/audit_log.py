@@ -2,6 +2,7 @@
 named as a person reads them, before and after, a CSV export, and the chain's status."""
 
 import threading
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import (
@@ -17,9 +18,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
+from wtforms.widgets import Select, html_params
 
 from caseflow.audit import services as audit
 from caseflow.audit.models import AuditEvent
@@ -28,7 +31,7 @@ from caseflow.audit.timeline import KEY as TIMELINE_KEY
 from caseflow.audit.timeline import action_label
 from caseflow.auth.access import allow
 from caseflow.auth.models import ROLE_LABELS, User
-from caseflow.database import utcnow
+from caseflow.database import HUB_TIME_ZONE, utcnow
 from caseflow.desk.audit_names import actor_names, object_names
 from caseflow.desk.exports import download
 from caseflow.desk.models import AuditCheck
@@ -36,7 +39,7 @@ from caseflow.dossiers.models import Dossier
 from caseflow.dossiers.timeline import field_label
 from caseflow.extensions import db
 from caseflow.forms import Form, choices
-from caseflow.i18n import colon
+from caseflow.i18n import colon, language
 from caseflow.reference.models import Organisation
 from caseflow.reports.periods import Period
 
@@ -47,30 +50,106 @@ EXPORT_LIMIT = 100_000
 INLINE_VERIFY_LIMIT = 20_000
 
 
+class CachedOptions(Select):
+    """A select whose options are escaped and joined once per list of choices (the people, the
+    organisations and the actions change seldom), marking only the chosen one per request."""
+
+    cache: dict = {}
+    LIMIT = 64
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        key = tuple((choice.value, str(choice.label)) for choice in field.choices)
+        options = self.cache.get(key)
+        if options is None:
+            if len(self.cache) >= self.LIMIT:
+                self.cache.clear()
+            options = self.cache[key] = {
+                value: (f'<option value="{escape(value)}">{escape(label or value)}</option>',
+                        f'<option selected value="{escape(value)}">'
+                        f'{escape(label or value)}</option>')
+                for value, label in key}
+        chosen = None if field.data is None else str(field.data)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        html += [both[value == chosen] for value, both in options.items()]
+        html.append("</select>")
+        return Markup("".join(html))
+
+
 class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    actor = SelectField(_l("Personne"), validators=[Optional()])
-    organisation = SelectField(_l("Organisation"), validators=[Optional()])
+    actor = SelectField(_l("Personne"), validators=[Optional()], widget=CachedOptions())
+    organisation = SelectField(_l("Organisation"), validators=[Optional()],
+                               widget=CachedOptions())
     dossier = StringField(_l("Dossier (référence)"), validators=[Optional(), Length(max=20)])
-    action = SelectField(_l("Action"), validators=[Optional()])
+    action = SelectField(_l("Action"), validators=[Optional()], widget=CachedOptions())
     occurred_from = DateField(_l("Du"), validators=[Optional()])
     occurred_to = DateField(_l("Au"), validators=[Optional()])
     before = IntegerField(validators=[Optional(), NumberRange(1, 2**31 - 1)])
 
 
+LABELS_KEY = "caseflow.audit_log_labels"
+
+
+@dataclass
+class Labels:
+    """What the log reads the same on every page in one language: computed once per process
+    and language (the catalog does not change while it runs), not per row and request."""
+
+    actions: dict[str, str]
+    action_choices: list
+    roles: dict[str, str]
+    fields: dict[str, str]
+    system: str
+    everyone: str
+    hub: str
+    reason: str
+
+    def field(self, name: str) -> str:
+        found = self.fields.get(name)
+        if found is None:
+            found = self.fields[name] = field_label(name)
+        return found
+
+    def action(self, action: str) -> str:
+        found = self.actions.get(action)
+        if found is None:
+            found = self.actions[action] = action_label(action)
+        return found
+
+
+def labels() -> Labels:
+    """Return the log's labels in the request's language."""
+    cache = current_app.extensions.setdefault(LABELS_KEY, {})
+    found = cache.get(language())
+    if found is None:
+        actions = {a: action_label(a) for a in current_app.extensions[TIMELINE_KEY]}
+        found = cache[language()] = Labels(
+            actions=actions,
+            action_choices=sorted(actions.items(), key=lambda pair: pair[1]),
+            roles={role: str(name) for role, name in ROLE_LABELS.items()}, fields={},
+            system=_("Système"), everyone=_("Toutes"), hub=_("Pôle d'économie sociale"),
+            reason=_("Motif : %(reason)s"))  # formatted per row, translated once
+    return found
+
+
 def _form(args) -> AuditFilterForm:
     form = AuditFilterForm(args)
-    form.actor.choices = choices([("", _("Toutes")), *(
-        (str(u.id), u.display_name) for u in db.session.scalars(
-            select(User).order_by(User.role, User.full_name)))])
-    form.organisation.choices = choices([("", _("Toutes")), ("hub", _("Pôle d'économie sociale")),
-                                         *((o.code, o.name) for o in db.session.scalars(
-                                             select(Organisation).order_by(Organisation.name)))])
-    actions = sorted(current_app.extensions[TIMELINE_KEY], key=action_label)
-    form.action.choices = choices([("", _("Toutes")),
-                                   *((a, action_label(a)) for a in actions)])
+    read = labels()
+    # Every person as others read them (with their organisation): the options, and the names
+    # the page's events are signed with.
+    form.people = {i: f"{name} ({organisation})" if organisation else name
+                   for i, name, organisation in db.session.execute(
+                       select(User.id, User.full_name, Organisation.name)
+                       .outerjoin(Organisation, Organisation.id == User.organisation_id)
+                       .order_by(User.role, User.full_name))}
+    form.actor.choices = choices([("", read.everyone), *form.people.items()])
+    form.organisation.choices = choices([("", read.everyone), ("hub", read.hub), *(
+        db.session.execute(select(Organisation.code, Organisation.name)
+                           .order_by(Organisation.name)).all())])
+    form.action.choices = choices([("", read.everyone), *read.action_choices])
     return form
 
 
@@ -102,14 +181,15 @@ def _conditions(form: AuditFilterForm) -> list | None:
     return conditions
 
 
-def changes_read(event) -> list[tuple[str, object, object, bool]]:
+def changes_read(event, read: Labels | None = None) -> list[tuple[str, object, object, bool]]:
     """Return an event's changes as (field, before, after, is_a_change) a person reads."""
+    field = (read or labels()).field
     rows = []
     for name, value in (event.changes or {}).items():
         if isinstance(value, list) and len(value) == 2:
-            rows.append((field_label(name), value[0], value[1], True))
+            rows.append((field(name), value[0], value[1], True))
         else:
-            rows.append((field_label(name), None, value, False))
+            rows.append((field(name), None, value, False))
     return rows
 
 
@@ -117,14 +197,65 @@ def _filter_args() -> dict:
     return {k: v for k, v in request.args.items() if k != "before" and v}
 
 
+@dataclass
+class Row:
+    """One event as the log's table shows it, every text resolved in the view."""
+
+    seq: int
+    moment: str
+    actor: str
+    role: str
+    action: str
+    dossier: str | None
+    dossier_url: str | None
+    thing: str | None
+    changes: list
+    reason: str | None
+    hash: str
+
+
+#: A dossier id no dossier has: the dossier link is built once and filled in per row.
+_SLOT = 987654321
+
+
+def _rows(events, people: dict) -> list[Row]:
+    """Return a page of events as rows: names read in one query per kind of object, people
+    as the filter form read them, labels from the per-language cache, one URL built for all
+    the dossier links."""
+    read = labels()
+    names = object_names(events)
+    link = url_for("desk.dossier", dossier_id=_SLOT)
+    rows = []
+    for event in events:
+        dossier, thing = names[event.id]
+        rows.append(Row(
+            seq=event.seq,
+            moment=event.occurred_at.astimezone(HUB_TIME_ZONE).strftime("%Y-%m-%d %H:%M"),
+            actor=people.get(event.actor_id, read.system),
+            role=read.roles.get(event.actor_role, event.actor_role) if event.actor_role
+            else "",
+            action=read.action(event.action),
+            dossier=dossier,
+            dossier_url=link.replace(str(_SLOT), str(event.dossier_id)) if dossier else None,
+            thing=thing,
+            changes=[(name, _shown(before), _shown(after), changed)
+                     for name, before, after, changed in changes_read(event, read)],
+            reason=read.reason % {"reason": event.reason} if event.reason else None,
+            hash=event.hash[:12]))
+    return rows
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "", []) else str(value)
+
+
 @allow("coordinator")
 def audit_log():
     """List audit events, newest first, filtered, a page at a time by sequence."""
     form = _form(request.args)
     if not form.validate():
-        return render_template("desk/audit_log.html", form=form, events=[], names={},
-                               actors={}, check=_last_check(), next_before=None,
-                               args={}), 400
+        return render_template("desk/audit_log.html", form=form, rows=[], check=_last_check(),
+                               next_before=None, args={}), 400
     conditions = _conditions(form)
     events = []
     if conditions is not None:
@@ -135,11 +266,11 @@ def audit_log():
                                     .limit(PAGE_SIZE + 1)).all()
     more = len(events) > PAGE_SIZE
     events = reveal(events[:PAGE_SIZE])  # personal values are sealed out of the chain
+    check = _last_check()
     return render_template(
-        "desk/audit_log.html", form=form, events=events, names=object_names(events),
-        actors=actor_names(events), check=_last_check(), changes_read=changes_read,
+        "desk/audit_log.html", form=form, rows=_rows(events, form.people), check=check,
         next_before=events[-1].seq if more else None, args=_filter_args(),
-        refresh=_running())
+        refresh=check is not None and check.finished_at is None)
 
 
 @allow("coordinator")

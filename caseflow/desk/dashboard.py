@@ -65,7 +65,12 @@ def _names(ids) -> dict[int, str]:
 
 def compute(user: User, period: Period, waiting_days: int = 14,
             today: date | None = None) -> Dashboard:
-    """Return the dashboard of a coordinator (whole hub) or an advisor (their own dossiers)."""
+    """Return the dashboard of a coordinator (whole hub) or an advisor (their own dossiers).
+
+    The open dossiers are read by two grouped statements (per advisor and state, with the age
+    bands and follow-ups summed in it; per territory and sector), both served by the partial
+    index of open dossiers alone; the page's tables are added up from those few groups.
+    """
     today = today or hub_today()
     now = utcnow()
     own = user.role != "coordinator"
@@ -74,46 +79,6 @@ def compute(user: User, period: Period, waiting_days: int = 14,
     opened = {**scope, "status": "open", "opened_to": period.end.isoformat()}
     open_where = [Dossier.outcome.is_(None), Dossier.opened_on <= period.end, *mine]
 
-    def grouped(*columns):
-        return db.session.execute(select(*columns, func.count()).select_from(Dossier)
-                                  .where(*open_where).group_by(*columns)).all()
-
-    advisors = grouped(Dossier.advisor_id)
-    follow = db.session.execute(
-        select(Dossier.advisor_id,
-               func.sum(case((Dossier.next_follow_up < today, 1), else_=0)),
-               func.sum(case((and_(Dossier.next_follow_up >= today,
-                                   Dossier.next_follow_up <= today + timedelta(days=7)), 1),
-                             else_=0)))
-        .where(Dossier.outcome.is_(None), *mine).group_by(Dossier.advisor_id)).all()
-    start, end = period.utc_bounds()
-    worked = db.session.execute(
-        select(Intervention.author_id, func.count(),
-               func.coalesce(func.sum(Intervention.minutes), 0))
-        .join(Dossier, Dossier.id == Intervention.dossier_id)
-        .where(Intervention.occurred_on >= period.start, Intervention.occurred_on <= period.end,
-               *([Intervention.author_id == user.id] if own else []))
-        .group_by(Intervention.author_id)).all()
-    names = _names([a for a, _ in advisors] + [a for a, *_ in follow] + [a for a, *_ in worked])
-    nobody = "—"
-
-    def advisor_filter(advisor_id):
-        return {"advisor": advisor_id} if advisor_id is not None else {}
-
-    by_advisor = sorted((Figure(names.get(a, nobody), n, {**opened, **advisor_filter(a)})
-                         for a, n in advisors if a is not None), key=lambda f: f.label)
-    states = {}
-    for definition in engine().definitions.values():
-        for name, state in definition.states.items():
-            states.setdefault(name, label(state))
-    by_state = sorted((Figure(states.get(s, s), n, {**opened, "state": s})
-                       for s, n in grouped(Dossier.state)), key=lambda f: -f.count)
-    territories = db.session.execute(select(Territory, func.count()).join(
-        Dossier, Dossier.territory_id == Territory.id).where(*open_where)
-        .group_by(Territory.id).order_by(Territory.position)).all()
-    sectors = db.session.execute(select(Sector, func.count()).join(
-        Dossier, Dossier.sector_id == Sector.id).where(*open_where)
-        .group_by(Sector.id).order_by(Sector.position)).all()
     bands = []
     for first, last in AGE_BANDS:
         conditions = [Dossier.state_entered_at <= now - timedelta(days=first)]
@@ -122,9 +87,65 @@ def compute(user: User, period: Period, waiting_days: int = 14,
             conditions.append(Dossier.state_entered_at > now - timedelta(days=last + 1))
             filters["state_days_max"] = last
         bands.append((first, last, conditions, filters))
-    age_counts = db.session.execute(select(*(
-        func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
-        for _f, _l, conditions, _filters in bands)).where(*open_where)).one()
+
+    def counted(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    in_period = Dossier.opened_on <= period.end
+    per_advisor: dict = {}
+    per_state: dict = {}
+    follow: dict = {}
+    age_counts = [0] * len(bands)
+    for advisor_id, state, count, *sums in db.session.execute(
+            select(Dossier.advisor_id, Dossier.state, counted(in_period),
+                   *(counted(and_(in_period, *conditions)) for _f, _l, conditions, _x in bands),
+                   counted(Dossier.next_follow_up < today),
+                   counted(and_(Dossier.next_follow_up >= today,
+                                Dossier.next_follow_up <= today + timedelta(days=7))))
+            .where(Dossier.outcome.is_(None), *mine)
+            .group_by(Dossier.advisor_id, Dossier.state)):
+        due = follow.setdefault(advisor_id, [0, 0])
+        due[0] += sums[-2]
+        due[1] += sums[-1]
+        if count:
+            per_advisor[advisor_id] = per_advisor.get(advisor_id, 0) + count
+            per_state[state] = per_state.get(state, 0) + count
+            for index in range(len(bands)):
+                age_counts[index] += sums[index]
+    per_territory: dict = {}
+    per_sector: dict = {}
+    for territory_id, sector_id, count in db.session.execute(
+            select(Dossier.territory_id, Dossier.sector_id, func.count())
+            .where(*open_where).group_by(Dossier.territory_id, Dossier.sector_id)):
+        per_territory[territory_id] = per_territory.get(territory_id, 0) + count
+        per_sector[sector_id] = per_sector.get(sector_id, 0) + count
+    start, end = period.utc_bounds()
+    worked = db.session.execute(
+        select(Intervention.author_id, func.count(),
+               func.coalesce(func.sum(Intervention.minutes), 0))
+        .where(Intervention.occurred_on >= period.start, Intervention.occurred_on <= period.end,
+               *([Intervention.author_id == user.id] if own else []))
+        .group_by(Intervention.author_id)).all()
+    names = _names([*per_advisor, *follow, *(a for a, *_ in worked)])
+    nobody = "—"
+
+    def advisor_filter(advisor_id):
+        return {"advisor": advisor_id} if advisor_id is not None else {}
+
+    by_advisor = sorted((Figure(names.get(a, nobody), n, {**opened, **advisor_filter(a)})
+                         for a, n in per_advisor.items() if a is not None),
+                        key=lambda f: f.label)
+    states = {}
+    for definition in engine().definitions.values():
+        for name, state in definition.states.items():
+            states.setdefault(name, label(state))
+    by_state = sorted((Figure(states.get(s, s), n, {**opened, "state": s})
+                       for s, n in sorted(per_state.items())), key=lambda f: -f.count)
+    territories = db.session.scalars(select(Territory).where(
+        Territory.id.in_(per_territory)).order_by(Territory.position)).all() \
+        if per_territory else []
+    sectors = db.session.scalars(select(Sector).where(
+        Sector.id.in_(per_sector)).order_by(Sector.position)).all() if per_sector else []
     by_age = [Figure(f"{first}–{last}" if last is not None else f"{first}+", int(count),
                      filters) for (first, last, _c, filters), count in zip(bands, age_counts,
                                                                          strict=True)]
@@ -133,63 +154,87 @@ def compute(user: User, period: Period, waiting_days: int = 14,
                Dossier.state_entered_at, Dossier.advisor_id)
         .where(*open_where).order_by(Dossier.state_entered_at, Dossier.id)
         .limit(LONGEST_STUCK)).all()
-    follow_ups = sorted((Figure(names.get(a, nobody), int(overdue or 0),
+    follow_ups = sorted((Figure(names.get(a, nobody), int(overdue),
                                 {**scope, "status": "open", **advisor_filter(a)},
-                                {"week": int(week or 0)})
-                         for a, overdue, week in follow if a is not None),
+                                {"week": int(week)})
+                         for a, (overdue, week) in follow.items() if a is not None),
                         key=lambda f: f.label)
     return Dashboard(
         period=period, waiting_days=waiting_days, scope=scope,
-        open_total=Figure("", sum(n for _a, n in advisors), opened),
+        open_total=Figure("", sum(per_advisor.values()), opened),
         by_advisor=by_advisor, by_state=by_state,
-        by_territory=[Figure(t.label, n, {**opened, "territory": t.code}) for t, n in territories],
-        by_sector=[Figure(s.label, n, {**opened, "sector": s.code}) for s, n in sectors],
+        by_territory=[Figure(t.label, per_territory[t.id], {**opened, "territory": t.code})
+                      for t in territories],
+        by_sector=[Figure(s.label, per_sector[s.id], {**opened, "sector": s.code})
+                   for s in sectors],
         by_age=by_age,
         longest_stuck=[(row, names.get(row.advisor_id) if row.advisor_id in names else None)
                        for row in longest],
         follow_ups=follow_ups,
-        waiting=_waiting(scope, mine, waiting_days, now),
-        turnaround=_turnaround(mine, start, end),
+        waiting=_waiting(scope, own and user.id, waiting_days, now),
+        turnaround=_turnaround(own and user.id, start, end),
         interventions=sorted((Figure(names.get(a, nobody), n, {
             **({"author": a} if a is not None else {}), "occurred_from": period.start.isoformat(),
             "occurred_to": period.end.isoformat()}, {"hours": round(minutes / 60, 1)})
             for a, n, minutes in worked if a is not None), key=lambda f: f.label))
 
 
-def _waiting(scope: dict, mine: list, days: int, now) -> list[Figure]:
+def _of_advisor(query, advisor_id):
+    """Keep the referrals of one advisor's dossiers (the dossier joined only then)."""
+    if not advisor_id:
+        return query
+    return query.join(Dossier, Dossier.id == Referral.dossier_id).where(
+        Dossier.advisor_id == advisor_id)
+
+
+def _waiting(scope: dict, advisor_id, days: int, now) -> list[Figure]:
     """Count, per organisation, the dossiers with a referral unanswered for `days` or more."""
-    rows = db.session.execute(
-        select(Organisation.code, Organisation.name, func.count(func.distinct(Referral.dossier_id)))
-        .join(Referral, Referral.organisation_id == Organisation.id)
-        .join(Dossier, Dossier.id == Referral.dossier_id)
+    counts = _of_advisor(
+        select(Referral.organisation_id.label("organisation_id"),
+               func.count(func.distinct(Referral.dossier_id)).label("count"))
         .where(Referral.state.in_(AWAITING_ANSWER),
-               Referral.sent_at <= now - timedelta(days=days), *mine)
-        .group_by(Organisation.code, Organisation.name).order_by(Organisation.name)).all()
+               Referral.sent_at <= now - timedelta(days=days)), advisor_id
+    ).group_by(Referral.organisation_id).subquery()
+    rows = db.session.execute(
+        select(Organisation.code, Organisation.name, counts.c.count)
+        .join(counts, counts.c.organisation_id == Organisation.id)
+        .order_by(Organisation.name)).all()
     return [Figure(name, count, {**scope, "organisation": code, "waiting": days})
             for code, name, count in rows]
 
 
-def _turnaround(mine: list, start, end) -> list[dict]:
+def _turnaround(advisor_id, start, end) -> list[dict]:
     """Return, per organisation, the median days to acknowledge and to answer the referrals
     sent in the period (answered: accepted or returned)."""
-    rows = db.session.execute(
-        select(Organisation.code, Organisation.name, Referral.sent_at, Referral.acknowledged_at,
-               func.coalesce(Referral.accepted_at, Referral.returned_at))
+    rows = db.session.execute(_of_advisor(
+        select(Organisation.code, Organisation.name,
+               _days_between(Referral.acknowledged_at, Referral.sent_at),
+               _days_between(func.coalesce(Referral.accepted_at, Referral.returned_at),
+                             Referral.sent_at))
         .join(Referral, Referral.organisation_id == Organisation.id)
-        .join(Dossier, Dossier.id == Referral.dossier_id)
-        .where(Referral.sent_at >= start, Referral.sent_at < end, *mine)).all()
+        .where(Referral.sent_at >= start, Referral.sent_at < end), advisor_id)).all()
     found: dict[str, dict] = {}
-    for code, name, sent_at, acknowledged_at, answered_at in rows:
-        entry = found.setdefault(code, {"code": code, "organisation": name, "sent": 0,
-                                        "acknowledged": [], "answered": []})
+    for code, name, acknowledged, answered in rows:
+        entry = found.get(code)
+        if entry is None:
+            entry = found[code] = {"code": code, "organisation": name, "sent": 0,
+                                   "acknowledged": [], "answered": []}
         entry["sent"] += 1
-        if acknowledged_at:
-            entry["acknowledged"].append((acknowledged_at - sent_at).total_seconds() / 86400)
-        if answered_at:
-            entry["answered"].append((answered_at - sent_at).total_seconds() / 86400)
+        if acknowledged is not None:
+            entry["acknowledged"].append(float(acknowledged))
+        if answered is not None:
+            entry["answered"].append(float(answered))
     return [{**entry, "acknowledged": _median(entry["acknowledged"]),
              "answered": _median(entry["answered"])}
             for entry in sorted(found.values(), key=lambda e: e["organisation"])]
+
+
+def _days_between(later, earlier):
+    """Return the days from one timestamp to another, as a fraction, computed by the database
+    (no timestamp is read back into Python); NULL when either is."""
+    if db.engine.dialect.name == "sqlite":
+        return func.julianday(later) - func.julianday(earlier)
+    return func.extract("epoch", later - earlier) / 86400.0
 
 
 def _median(values: list[float]) -> float | None:

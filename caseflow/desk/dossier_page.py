@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from caseflow.documents.sections import checklist_section
 from caseflow.dossiers.sections import dossier_section
+from caseflow.enterprises.sections import enterprise_section
 from caseflow.financing.sections import financing_section
 from caseflow.privacy.sections import consents_section
 from caseflow.referrals.sections import referrals_section
@@ -17,6 +18,7 @@ def render_dossier_page(dossier, status: int = 200, remove_form=None, withdraw_f
         "desk/dossier.html", dossier=dossier,
         **dossier_section(dossier, current_user, remove_form),
         **checklist_section(dossier),
+        **enterprise_section(dossier),
         **financing_section(dossier),
         **referrals_section(dossier, withdraw_form, withdrawing),
         **consents_section(dossier, consent_form)), status

@@ -66,8 +66,15 @@ def dashboard():
     form.period.data = period.label
     board = figures.compute(current_user, period, form.waiting.data or 14)
 
+    built: dict = {}
+
     def caseload_url(filters):
-        return url_for("dossiers.caseload", **filters)
+        # Each figure links twice (its bar and its row): build each link once.
+        key = tuple(filters.items())
+        found = built.get(key)
+        if found is None:
+            found = built[key] = url_for("dossiers.caseload", **filters)
+        return found
 
     def chart(rows, title):
         return linked_bars([(f.label, f.count, caseload_url(f.filters)) for f in rows], title)

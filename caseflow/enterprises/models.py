@@ -35,6 +35,10 @@ class Enterprise(db.Model):
         CheckConstraint(f"status IN {STATUSES!r}", name="status"),
         CheckConstraint("founded_year IS NULL OR (founded_year >= 1800 AND "
                         "founded_year <= 2100)", name="founded_year"),
+        CheckConstraint("(board_women IS NULL OR board_women >= 0) AND "
+                        "(board_men IS NULL OR board_men >= 0) AND "
+                        "(team_women IS NULL OR team_women >= 0) AND "
+                        "(team_men IS NULL OR team_men >= 0)", name="composition"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -47,6 +51,11 @@ class Enterprise(db.Model):
     founded_year: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="active")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The group's composition, women and men, on the board and in the team (None: unknown).
+    board_women: Mapped[int | None] = mapped_column(Integer)
+    board_men: Mapped[int | None] = mapped_column(Integer)
+    team_women: Mapped[int | None] = mapped_column(Integer)
+    team_men: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -11,7 +11,7 @@ from sqlalchemy import delete, insert, select
 
 from caseflow.audit.services import record
 from caseflow.enterprises.models import STATUSES, Enterprise, enterprise_dossier
-from caseflow.errors import DomainError
+from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
 
 # Names this close (0-100, token order ignored) are taken for the same enterprise.
@@ -32,10 +32,16 @@ class EnterpriseFields:
     founded_year: int | None = None
     status: str = "active"
     notes: str = ""
+    board_women: int | None = None
+    board_men: int | None = None
+    team_women: int | None = None
+    team_men: int | None = None
 
 
+COMPOSITION = ("board_women", "board_men", "team_women", "team_men")
 FIELDS = ("name", "neq", "legal_form", "territory", "sector", "founded_year", "status",
-          "notes")
+          "notes", *COMPOSITION)
+MAX_MEMBERS = 10_000
 
 
 def name_key(name: str) -> str:
@@ -61,6 +67,10 @@ def check(fields: EnterpriseFields) -> None:
         raise DomainError(_("Année de fondation invalide."), "founded_year")
     if fields.status not in STATUSES:
         raise DomainError(_("Statut inconnu."), "status")
+    for name in COMPOSITION:
+        value = getattr(fields, name)
+        if value is not None and not 0 <= value <= MAX_MEMBERS:
+            raise DomainError(_("Entrez un nombre de personnes entre 0 et 10 000."), name)
 
 
 class Directory:
@@ -122,6 +132,33 @@ def add_enterprise(fields: EnterpriseFields, actor, directory: Directory | None 
     return enterprise
 
 
+def update_enterprise(enterprise: Enterprise, fields: EnterpriseFields, actor,
+                      expected_version: int | None) -> dict:
+    """Correct an enterprise's record (not into a duplicate of another); return what changed."""
+    if expected_version is not None and enterprise.version != expected_version:
+        raise Conflict(_("Cette entreprise a été modifiée par quelqu'un d'autre entre-temps. "
+                         "Rechargez la page."))
+    check(fields)
+    others = Directory(rows=[row for row in db.session.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.neq)) if row[0] != enterprise.id])
+    found = others.duplicate(fields.name, fields.neq)
+    if found:
+        raise DomainError(_("Cette entreprise %(why)s.", why=duplicate_message(others, found)),
+                          "neq" if found[1] == "neq" else "name")
+    changes = {}
+    for name in FIELDS:
+        value = getattr(fields, name)
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(enterprise, name) != value:
+            changes[name] = [getattr(enterprise, name), value]
+            setattr(enterprise, name, value)
+    if changes:
+        enterprise.version += 1
+        db.session.flush()
+        record("enterprise.edited", "enterprise", enterprise.id, actor=actor, changes=changes)
+    return changes
+
+
 def link_dossier(enterprise: Enterprise, dossier, actor) -> None:
     """Make a dossier one of an enterprise's (a dossier belongs to one enterprise)."""
     current = db.session.scalar(select(enterprise_dossier.c.enterprise_id).where(
@@ -136,3 +173,14 @@ def link_dossier(enterprise: Enterprise, dossier, actor) -> None:
     db.session.expire(enterprise, ["dossiers"])
     record("enterprise.dossier_linked", "enterprise", enterprise.id, actor=actor,
            dossier_id=dossier.id, changes={"enterprise": [current, enterprise.id]})
+
+
+def unlink_dossier(enterprise: Enterprise, dossier, actor) -> None:
+    """Take a dossier off an enterprise's (it was linked by mistake)."""
+    removed = db.session.execute(delete(enterprise_dossier).where(
+        enterprise_dossier.c.dossier_id == dossier.id,
+        enterprise_dossier.c.enterprise_id == enterprise.id)).rowcount
+    if removed:
+        db.session.expire(enterprise, ["dossiers"])
+        record("enterprise.dossier_unlinked", "enterprise", enterprise.id, actor=actor,
+               dossier_id=dossier.id, changes={"enterprise": [enterprise.id, None]})

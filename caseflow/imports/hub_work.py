@@ -78,6 +78,10 @@ ENTERPRISE_COLUMNS: dict[str, tuple[str, ...]] = {
     "sector": ("secteur",),
     "founded_year": ("annee_de_fondation", "fondation"),
     "status": ("statut",),
+    "board_women": ("ca_femmes", "conseil_femmes"),
+    "board_men": ("ca_hommes", "conseil_hommes"),
+    "team_women": ("equipe_femmes",),
+    "team_men": ("equipe_hommes",),
     "dossiers": ("dossiers",),
     "notes": ("notes",),
 }
@@ -325,6 +329,10 @@ def import_activities(activities_file, projects_file=None, *, actor=None,
     return result
 
 
+def _members(text: str) -> int:
+    return parse_count(text, enterprises.MAX_MEMBERS)
+
+
 def import_enterprises(upload, *, actor=None, dry_run: bool = False) -> HubImportResult:
     """Check an enterprise file (duplicates by NEQ or close name refused) and write it."""
     sheet, problems = read_sheet(upload.name, upload.content, ENTERPRISE_COLUMNS,
@@ -349,6 +357,7 @@ def import_enterprises(upload, *, actor=None, dry_run: bool = False) -> HubImpor
             "founded_year": reader.value(number, row, "founded_year",
                                          lambda t: parse_count(t, 2100)),
             "status": reader.value(number, row, "status", statuses.code, "active"),
+            **{name: reader.value(number, row, name, _members) for name in enterprises.COMPOSITION},
         }
         owned = reader.items(number, row, "dossiers", _dossier_parser(dossiers))
         name = row.get("name", "")

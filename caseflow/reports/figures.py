@@ -28,6 +28,7 @@ from caseflow.reference.models import (
     Territory,
 )
 from caseflow.referrals.models import Referral
+from caseflow.reports.bilan import bilan_for
 from caseflow.reports.periods import Period
 
 PER_INTERVENTION = {"sectors": Sector, "territories": Territory,
@@ -48,7 +49,8 @@ def compute(period: Period, with_previous: bool = True) -> dict:
     protocols = sorted(name for name, d in definitions.items() if d.objectives)
     rows = db.session.execute(
         select(Intervention.id, Dossier.id, Dossier.workflow, Territory.code, Sector.code,
-               PromoterGender.code, Origin.code, Dossier.outcome)
+               PromoterGender.code, Origin.code, Dossier.outcome, Dossier.state,
+               Intervention.kind)
         .join(Dossier, Dossier.id == Intervention.dossier_id)
         .join(Territory, Territory.id == Dossier.territory_id)
         .join(Sector, Sector.id == Dossier.sector_id)
@@ -115,13 +117,16 @@ def _referred(period: Period, protocols: list[str]) -> int:
 def _protocol(definition, rows, subjects) -> dict:
     mine = [row for row in rows if row[2] == definition.name]
     dossier_ids = {row[1] for row in mine}
-    objectives = Counter()
+    served: dict[int, list[str]] = defaultdict(list)
     if dossier_ids:
-        for code in db.session.scalars(select(DossierObjective.code).where(
-                DossierObjective.dossier_id.in_(dossier_ids))):
-            objectives[code] += 1
-    outcomes = Counter(row[7] for row in {row[1]: row for row in mine}.values() if row[7])
-    return {
+        for dossier_id, code in db.session.execute(
+                select(DossierObjective.dossier_id, DossierObjective.code).where(
+                    DossierObjective.dossier_id.in_(dossier_ids))):
+            served[dossier_id].append(code)
+    objectives = Counter(code for codes in served.values() for code in codes)
+    per_dossier = {row[1]: row for row in mine}
+    outcomes = Counter(row[7] for row in per_dossier.values() if row[7])
+    result = {
         "dossiers": len(dossier_ids),
         "interventions": len(mine),
         "objectives": _zeroed([o.code for o in definition.objectives], objectives),
@@ -129,7 +134,50 @@ def _protocol(definition, rows, subjects) -> dict:
         "sectors": dict(sorted(Counter(row[4] for row in mine).items())),
         "promoter_gender": dict(sorted(Counter(row[5] for row in mine).items())),
         "enterprises_served": enterprise_figures.served(dossier_ids),
+        "dossier_lines": _dossier_lines(definition, mine, served, subjects),
     }
+    bilan = bilan_for(definition.name)
+    if bilan is not None:
+        result["bilan"] = {category.code: sum(objectives.get(code, 0)
+                                              for code in category.objectives)
+                           for category in bilan.categories}
+        evaluated = [row for row in per_dossier.values()
+                     if set(served.get(row[1], ())) & set(bilan.evaluated)]
+        result["projects_evaluated"] = len(evaluated)
+        result["projects_structuring"] = sum(
+            1 for row in evaluated if not _final(definition, row[8])
+            or row[7] in bilan.structuring_outcomes)
+    return result
+
+
+def _final(definition, state: str) -> bool:
+    found = definition.states.get(state)
+    return bool(found and found.final)
+
+
+def _dossier_lines(definition, mine, served, subjects) -> list[dict]:
+    """Return each protocol dossier as the report describes it, without naming it: sector,
+    promoter, the group's composition, the objectives it served and its interventions of the
+    period counted by kind and subject ("14 rencontres : Gestion courante")."""
+    order = {o.code: index for index, o in enumerate(definition.objectives)}
+    composition = enterprise_figures.composition({row[1] for row in mine})
+    lines: dict[int, dict] = {}
+    for row in sorted(mine, key=lambda r: r[0]):
+        line = lines.setdefault(row[1], {
+            "sector": row[4], "promoter_gender": row[5], "outcome": row[7],
+            "open": not _final(definition, row[8]),
+            "objectives": sorted(served.get(row[1], ()), key=lambda c: order.get(c, 10**6)),
+            "interventions": 0, "counts": {}, "composition": composition.get(row[1])})
+        line["interventions"] += 1
+        by_subject = line["counts"].setdefault(row[9], {})
+        for code in subjects.get(row[0], ()) or ("",):
+            by_subject[code] = by_subject.get(code, 0) + 1
+    for line in lines.values():
+        line["counts"] = {kind: dict(sorted(by.items(), key=lambda item: (-item[1], item[0])))
+                          for kind, by in line["counts"].items()}
+    return sorted(lines.values(), key=lambda line: (
+        order.get(line["objectives"][0], 10**6) if line["objectives"] else 10**6,
+        line["sector"], line["promoter_gender"]))
 
 
 def _financing(period: Period, funder_kind: str) -> dict:

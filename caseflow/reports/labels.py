@@ -7,8 +7,11 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from caseflow.dossiers.workflows import engine, label
+from caseflow.enterprises.figures import composition_text
 from caseflow.extensions import db
 from caseflow.reference.models import Fund, PromoterGender, Sector, Subject, Territory
+from caseflow.reports.bilan import bilan_for
+from caseflow.templating import label as shown_label
 
 
 @dataclass
@@ -71,6 +74,7 @@ def tables(figures: dict) -> list[Table]:
             *(Row(o.code, label(o), protocol["objectives"].get(o.code, 0),
                   (before.get("objectives") or {}).get(o.code))
               for o in definition.objectives),
+            *_bilan_rows(name, protocol, before),
         ]))
     funds = _labels(Fund)
     money = figures["financing"]
@@ -96,6 +100,22 @@ def tables(figures: dict) -> list[Table]:
                                 figures["enterprises_served"],
                                 previous.get("enterprises_served")))
     return result + _plan_tables(figures)
+
+
+def _bilan_rows(name: str, protocol: dict, before: dict) -> list[Row]:
+    """The protocol's "Bilan général" rows, in its own categories."""
+    bilan = bilan_for(name)
+    if bilan is None or "bilan" not in protocol:
+        return []
+    return [
+        *(Row(f"bilan:{c.code}", _("Bilan général : %(category)s", category=c.label),
+              protocol["bilan"].get(c.code, 0), (before.get("bilan") or {}).get(c.code))
+          for c in bilan.categories),
+        Row("projects_evaluated", _("Projets évalués"), protocol["projects_evaluated"],
+            before.get("projects_evaluated")),
+        Row("projects_structuring", _("Projets en voie de structuration"),
+            protocol["projects_structuring"], before.get("projects_structuring")),
+    ]
 
 
 def _kind_count(kind: str, count: int) -> str:
@@ -147,6 +167,8 @@ def activity_line(code: str, group: dict, names: dict, project=None) -> list[str
     if len(parts) > 1 or (parts and project is None):
         segments += [_("%(part)s : %(counts)s", part=names.get(("body", part), part),
                        counts=", ".join(_counts(value))) for part, value in parts.items()]
+    if not group["activities"]:
+        segments.append(_("aucune rencontre"))
     if _people(group):
         segments.append(_people(group))
     if project is not None:
@@ -156,6 +178,46 @@ def activity_line(code: str, group: dict, names: dict, project=None) -> list[str
         if group.get("deliverables"):
             segments.append(f"{group['deliverables']} {project.deliverables_label}".strip())
     return segments
+
+
+INTERVENTION_WORDS = {
+    "meeting": lambda n: ngettext("%(num)d rencontre", "%(num)d rencontres", n),
+    "call": lambda n: ngettext("%(num)d appel", "%(num)d appels", n),
+    "email": lambda n: ngettext("%(num)d courriel", "%(num)d courriels", n),
+    "workshop": lambda n: ngettext("%(num)d atelier", "%(num)d ateliers", n),
+}
+
+
+def _interventions(kind: str, count: int) -> str:
+    say = INTERVENTION_WORDS.get(kind) or (
+        lambda n: ngettext("%(num)d intervention", "%(num)d interventions", n))
+    return say(count)
+
+
+def protocol_lines(protocol: dict, definition) -> list[dict]:
+    """Return each protocol dossier as the report lists it, without its name: "Secteur des
+    services aux personnes · conseil d'administration (3 hommes, 2 femmes) – équipe de
+    travail (2 femmes) · Bilan : 14 rencontres : Gestion courante; 6 rencontres : Gouvernance"."""
+    sectors, genders, subjects = _labels(Sector), _labels(PromoterGender), _labels(Subject)
+    result = []
+    for line in protocol.get("dossier_lines") or ():
+        who = composition_text(line.get("composition")) or _(
+            "groupe promoteur représenté par %(who)s",
+            who=genders.get(line["promoter_gender"], line["promoter_gender"]).lower())
+        counts = [_("%(count)s : %(subject)s", count=_interventions(kind, n),
+                    subject=subjects.get(code, code)) if code else _interventions(kind, n)
+                  for kind, by_subject in line["counts"].items()
+                  for code, n in by_subject.items()]
+        outcome = next((o for o in definition.outcomes if o.code == line.get("outcome")), None)
+        result.append({
+            "objectives": line["objectives"],
+            "title": _("Secteur : %(sector)s", sector=sectors.get(line["sector"],
+                                                                 line["sector"])) + " · " + who,
+            "counts": "; ".join(counts),
+            "status": shown_label(outcome) if outcome else (_("en cours") if line.get("open")
+                                                      else ""),
+        })
+    return result
 
 
 def activity_names() -> dict:
