@@ -1,7 +1,7 @@
 """the dashboard's indexes: open dossiers (per advisor and state, per place, by age), interventions per period and author, waiting referrals
 
 Revision ID: perfdesk0001
-Revises: words0001
+Revises: report15001
 Create Date: 2026-12-02 03:10:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'perfdesk0001'
-down_revision = 'words0001'
+down_revision = 'report15001'
 branch_labels = None
 depends_on = None
 
