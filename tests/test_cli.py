@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from caseflow.auth.models import User
 from caseflow.desk.demo import DEMO_PASSWORD, DEMO_USERS
+from caseflow.dossiers.search import is_search_object
 from caseflow.reference.models import REFERENCE_LISTS, Organisation
 from caseflow.reference.seed import ORGANISATIONS, REFERENCE_DATA
 from tests.builders import login
@@ -57,7 +58,10 @@ def test_every_demo_login_reaches_its_home_page_in_french(app, runner, db):
 
 def test_schema_from_migrations_matches_the_models(db):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # The search index differs by database and belongs to its migration, not the models.
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True,
+            "include_object": lambda _obj, name, *_rest: not is_search_object(name)})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

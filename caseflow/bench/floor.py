@@ -54,8 +54,16 @@ def create() -> Flask:
 
     def caseload(where, **params):
         page = request.args.get("page", 1, type=int)
-        result = rows(CASELOAD.format(where=where), limit=PAGE, offset=(page - 1) * PAGE,
-                      **params)
+        listed, keyset = where, {}
+        if request.args.get("before"):  # a keyset page: the rows after (updated_at, id)
+            moment, _, last_id = request.args["before"].rpartition("~")
+            updated = datetime.fromisoformat(moment).astimezone(UTC)
+            keyset = {"updated": updated.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+                       if engine.dialect.name == "sqlite" else updated, "last": int(last_id)}
+            listed = (f"({where}) AND d.updated_at <= :updated AND (d.updated_at < :updated "
+                      "OR d.id < :last)")
+        result = rows(CASELOAD.format(where=listed), limit=PAGE, offset=(page - 1) * PAGE,
+                      **params, **keyset)
         total = rows(COUNT.format(where=where), **params)[0][0]
         return table("caseload", result, total)
 

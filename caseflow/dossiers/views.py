@@ -36,16 +36,16 @@ def read_filters(args) -> tuple[CaseloadFilterForm, queries.CaseloadFilters | No
                      for d in engine().definitions.values() for name, s in d.states.items()},
                     key=lambda pair: pair[1])
     form.state.choices = options([("", _("Toutes")), *states])
-    form.territory.choices = options([("", _("Tous")), *((i.code, i.label)
-                                      for i in choices.items(Territory))])
-    form.sector.choices = options([("", _("Tous")), *((i.code, i.label)
-                                   for i in choices.items(Sector))])
+    # The options are read as plain columns: the form needs no object of any of them.
+    form.territory.choices = options([("", _("Tous")), *_labels(Territory)])
+    form.sector.choices = options([("", _("Tous")), *_labels(Sector)])
     form.advisor.choices = options([("", _("Tous")), *(
-        (str(user.id), user.full_name) for user in db.session.scalars(
-            select(User).where(User.role.in_(STAFF)).order_by(User.full_name)))])
-    form.organisation.choices = options([("", _("Toutes")), *(
-        (o.code, o.name) for o in db.session.scalars(
-            select(Organisation).order_by(Organisation.kind, Organisation.name)))])
+        (str(user_id), name) for user_id, name in db.session.execute(
+            select(User.id, User.full_name).where(User.role.in_(STAFF))
+            .order_by(User.full_name)))])
+    form.organisation.choices = options([("", _("Toutes")), *db.session.execute(
+        select(Organisation.code, Organisation.name)
+        .order_by(Organisation.kind, Organisation.name)).all()])
     if not form.validate():
         return form, None
     default_scope = "mine" if current_user.role == "advisor" else "all"
@@ -58,8 +58,21 @@ def read_filters(args) -> tuple[CaseloadFilterForm, queries.CaseloadFilters | No
         organisation=form.organisation.data or "", waiting=form.waiting.data,
         opened_from=form.opened_from.data, opened_to=form.opened_to.data,
         state_days_min=form.state_days_min.data, state_days_max=form.state_days_max.data)
+    try:
+        filters.after = queries.parse_cursor(queries.sort_of(filters), form.apres.data)
+    except ValueError:
+        form.apres.errors = [_("Ce lien de page n'est plus valide : revenez au début de la "
+                               "liste.")]
+        return form, None
     form.scope.data = filters.scope
     return form, filters
+
+
+def _labels(model) -> list[tuple[str, str]]:
+    """Return the active items of a reference list, (code, label), in display order."""
+    column = model.label_en if language() == "en" else model.label_fr
+    return list(db.session.execute(select(model.code, column).where(model.active.is_(True))
+                                   .order_by(model.position, model.code)).all())
 
 
 @bp.route("/")

@@ -10,8 +10,11 @@ target_db = current_app.extensions["migrate"].db
 
 
 def _include_object(obj, name, type_, reflected, compare_to):
-    # SQLite keeps its own bookkeeping tables; they are not ours to manage.
-    return not (type_ == "table" and name.startswith("sqlite_"))
+    from caseflow.dossiers.search import is_search_object
+
+    # SQLite keeps its own bookkeeping tables; they are not ours to manage. The search index
+    # differs by database and is written by its migration alone, not by the models.
+    return not (type_ == "table" and name.startswith("sqlite_")) and not is_search_object(name)
 
 
 def _render_item(type_, obj, autogen_context):
