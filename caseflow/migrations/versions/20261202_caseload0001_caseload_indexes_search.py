@@ -1,7 +1,7 @@
 """caseload indexes in its default order, and a substring search index
 
 Revision ID: caseload0001
-Revises: perfdesk0001
+Revises: subjects0001
 Create Date: 2026-12-02 03:00:00
 
 The caseload lists dossiers newest change first (updated_at, id), alone, after the advisor
@@ -16,7 +16,7 @@ PostgreSQL (caseflow/dossiers/search.py).
 from alembic import op
 
 revision = 'caseload0001'
-down_revision = 'perfdesk0001'
+down_revision = 'subjects0001'
 branch_labels = None
 depends_on = None
 
