@@ -1,6 +1,7 @@
 """The `caseflow` command (also `flask --app caseflow ...`): the app's own commands; each
 slice adds its commands in its `init_app`."""
 
+import sqlite3
 from pathlib import Path
 
 import click
@@ -9,8 +10,9 @@ from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy.exc import DBAPIError
 
-from caseflow.database import not_initialised
+from caseflow.database import not_initialised_database
 from caseflow.extensions import db
+from caseflow.i18n import typeset
 
 
 def _create_app():
@@ -25,13 +27,17 @@ class CaseflowGroup(FlaskGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except DBAPIError as error:
+        except Exception as error:
+            # A command may read through the driver's own cursor: its errors are the driver's.
+            if not isinstance(error, DBAPIError | sqlite3.Error) \
+                    and type(error).__module__.partition(".")[0] != "psycopg":
+                raise
             with ctx.ensure_object(ScriptInfo).load_app().app_context():
-                missing = not_initialised(error, db.engine)
+                missing = not_initialised_database(db.engine)
             if missing:
-                raise click.ClickException(
+                raise click.ClickException(typeset(
                     "La base de données n'a pas encore de tables : lancez d'abord "
-                    "« caseflow init-db ».") from None
+                    "« caseflow init-db ».")) from None
             raise
 
 

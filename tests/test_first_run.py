@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 
 from caseflow import create_app
 from caseflow.cli import main
+from tests.builders import fr
 from tests.conftest import TEST_SETTINGS, PostgresTemplate
 
 EMPTY_SCHEMA = "caseflow_empty"
@@ -85,7 +86,7 @@ def test_every_command_of_an_uninitialised_database_says_what_to_run(empty_url, 
         "CASEFLOW_DATABASE_URL": empty_url, "CASEFLOW_INSTANCE_PATH": str(tmp_path / "cli"),
         "CASEFLOW_SECRET_KEY": "fresh"})
     assert result.exit_code == 1, result.output
-    assert "lancez d'abord « caseflow init-db »" in result.output
+    assert fr("lancez d'abord « caseflow init-db »") in result.output
     assert "Traceback" not in result.output
 
 

@@ -166,7 +166,7 @@ def test_advisor_partner_and_coordinator_journeys(chromium, hub, lang, width, tm
     page.locator("select[name=fund]").select_option(index=1)
     page.locator("input[name=amount_requested]").fill("25000")
     page.locator("input[name=amount_authorised]").fill("20000")
-    page.locator("input[name=decided_on]").fill(__import__("datetime").hub_today().isoformat())
+    page.locator("input[name=decided_on]").fill(__import__("caseflow.database").database.hub_today().isoformat())
     submit_with_enter(page, "input[name=amount_authorised]")
     partner.check("financing-decided")
     context.close()

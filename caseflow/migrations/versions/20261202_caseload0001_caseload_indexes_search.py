@@ -83,8 +83,13 @@ def upgrade():
             op.execute(statement)
     elif op.get_bind().dialect.name == 'postgresql':
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        # The extension may live in another schema than caseflow's (one database, several
+        # schemas): name its operator class with the schema it was installed in.
+        schema = op.get_bind().exec_driver_sql(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = "
+            "e.extnamespace WHERE e.extname = 'pg_trgm'").scalar()
         for name, (table, column) in TRIGRAM_INDEXES.items():
-            op.execute(f"CREATE INDEX {name} ON {table} USING gin ({column} gin_trgm_ops)")
+            op.execute(f'CREATE INDEX {name} ON {table} USING gin ({column} "{schema}".gin_trgm_ops)')
 
 
 def downgrade():
