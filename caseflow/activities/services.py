@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from caseflow.activities import plan
 from caseflow.activities.models import KINDS, MAX_MINUTES, MAX_PARTICIPANTS, Activity, Project
-from caseflow.audit.services import record
+from caseflow.audit.services import record, record_edit
 from caseflow.database import hub_today
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
@@ -190,15 +190,5 @@ def update_project(project: Project, fields: ProjectFields, actor,
         raise Conflict(_("Ce projet a été modifié par quelqu'un d'autre entre-temps. "
                          "Rechargez la page."))
     check_project(fields)
-    changes = {}
-    for name in PROJECT_FIELDS:
-        value = getattr(fields, name)
-        value = value.strip() if isinstance(value, str) else value
-        if getattr(project, name) != value:
-            changes[name] = [getattr(project, name), value]
-            setattr(project, name, value)
-    if changes:
-        project.version += 1
-        db.session.flush()
-        record("project.edited", "project", project.id, actor=actor, changes=changes)
-    return changes
+    return record_edit(project, fields, PROJECT_FIELDS, "project.edited", "project",
+                       actor=actor)

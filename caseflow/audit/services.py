@@ -402,3 +402,20 @@ def current_head() -> tuple[int, str]:
     head = db.session.execute(select(AuditHead.seq, AuditHead.hash)
                               .where(AuditHead.id == 1)).one_or_none()
     return (head.seq, head.hash) if head else (0, "")
+
+
+def record_edit(entity, fields, names, action: str, entity_type: str, *, actor) -> dict:
+    """Copy the named fields onto a versioned record (text stripped), and when any changed,
+    bump its version and record `action` with the changes; return them."""
+    changes = {}
+    for name in names:
+        value = getattr(fields, name)
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(entity, name) != value:
+            changes[name] = [getattr(entity, name), value]
+            setattr(entity, name, value)
+    if changes:
+        entity.version += 1
+        db.session.flush()
+        record(action, entity_type, entity.id, actor=actor, changes=changes)
+    return changes

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from rapidfuzz import fuzz, process
 from sqlalchemy import delete, insert, select
 
-from caseflow.audit.services import record
+from caseflow.audit.services import record, record_edit
 from caseflow.enterprises.models import STATUSES, Enterprise, enterprise_dossier
 from caseflow.errors import Conflict, DomainError
 from caseflow.extensions import db
@@ -145,18 +145,8 @@ def update_enterprise(enterprise: Enterprise, fields: EnterpriseFields, actor,
     if found:
         raise DomainError(_("Cette entreprise %(why)s.", why=duplicate_message(others, found)),
                           "neq" if found[1] == "neq" else "name")
-    changes = {}
-    for name in FIELDS:
-        value = getattr(fields, name)
-        value = value.strip() if isinstance(value, str) else value
-        if getattr(enterprise, name) != value:
-            changes[name] = [getattr(enterprise, name), value]
-            setattr(enterprise, name, value)
-    if changes:
-        enterprise.version += 1
-        db.session.flush()
-        record("enterprise.edited", "enterprise", enterprise.id, actor=actor, changes=changes)
-    return changes
+    return record_edit(enterprise, fields, FIELDS, "enterprise.edited", "enterprise",
+                       actor=actor)
 
 
 def link_dossier(enterprise: Enterprise, dossier, actor) -> None:
