@@ -135,7 +135,12 @@ def test_orientation_5_watch_and_representation(figures):
     assert crds["activities"] == 9
     assert {part: value["activities"] for part, value in crds["parts"].items()} == {
         "crds-grand": 3, "crds-strategique": 5, "crds-directeur": 1}
-    assert kinds(bodies["poles"]) == {"meeting": 4, "call": 6, "webinar": 1, "event": 1}
+    poles = bodies["poles"]
+    # 3 regular meetings and one on the protocol's financing; 2 + 3 + 1 calls; a webinar; the
+    # AGA du Chantier, the RISQ, the Fiducie, Commerce solidaire and the ecosystem forum.
+    assert kinds(poles) == {"meeting": 4, "call": 6, "webinar": 1, "event": 5}
+    assert poles["events"][:4] == ["AGA du Chantier de l'économie sociale", "RISQ", "Fiducie",
+                                   "Commerce solidaire"]
     assert kinds(bodies["table-pages"]) == {"meeting": 1}
 
 
@@ -281,6 +286,8 @@ def test_the_protocol_and_bodies_read_like_the_seed(figures, coordinator_client)
         "3 rencontres : Commercialisation et contrats",
         "Table régionale en développement durable | aucune rencontre",
         "TIESS | 11 rencontres de l'exécutif | 4 rencontres du conseil d'administration",
+        "Pôles de l'économie sociale | 4 rencontres | 6 conférences téléphoniques | 1 webinaire "
+        "| AGA du Chantier de l'économie sociale — RISQ — Fiducie — Commerce solidaire",
     ]:
         assert line in page, line
     token = csrf_token(coordinator_client, "/")

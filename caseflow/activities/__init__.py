@@ -28,7 +28,9 @@ def init_app(app) -> None:
                             "activity.edited": _l("Activité modifiée"),
                             "activity.removed": _l("Activité retirée"),
                             "project.added": _l("Projet ajouté"),
-                            "project.edited": _l("Projet modifié")})
+                            "project.edited": _l("Projet modifié"),
+                            "activity_body.added": _l("Instance ajoutée"),
+                            "activity_body.edited": _l("Instance modifiée")})
 
 
 def _month_name(day) -> str:

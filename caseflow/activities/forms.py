@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectField,
@@ -81,4 +82,39 @@ class ProjectForm(Form):
     deliverables_label = StringField(_l("Nature des livrables (ex. : plans d'affaires créés)"),
                                      validators=[Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
+    submit = SubmitField(_l("Enregistrer"))
+
+
+class BodyForm(Form):
+    """A body or committee, and how the report words its line."""
+
+    version = VersionField(validators=[Optional()])
+    label_fr = StringField(_l("Nom en français"), validators=[InputRequired(REQUIRED),
+                                                               Length(max=200)])
+    label_en = StringField(_l("Nom en anglais"), validators=[Optional(), Length(max=200)],
+                           description=_l("Laissé vide, le nom français sert aussi en anglais."))
+    code = StringField(_l("Code"), validators=[Optional(), Length(max=64)],
+                       description=_l("Minuscules, chiffres et traits d'union; laissé vide, il "
+                                      "est tiré du nom. Il ne change plus ensuite."))
+    parent = SelectField(_l("Comité de"), validators=[Optional()],
+                         description=_l("Un comité est compté sur la ligne de son instance."))
+    objective = SelectField(_l("Objectif du plan d'action"), validators=[Optional()],
+                            description=_l("Une instance permanente garde sa ligne sous cet "
+                                           "objectif même sans rencontre dans l'année."))
+    meeting_qualifier = SelectField(
+        _l("Ses propres rencontres s'écrivent"), validators=[Optional()],
+        choices=choices([("", _l("« 6 rencontres »")),
+                         ("regular", _l("« 6 rencontres régulières »"))]))
+    phrase_fr = StringField(_l("Formule d'un comité, en français"),
+                            validators=[Optional(), Length(max=120)],
+                            render_kw={"placeholder": "de l'exécutif"},
+                            description=_l("Au lieu de son nom sur la ligne de son instance : "
+                                           "« 1 rencontre de l'exécutif »."))
+    phrase_en = StringField(_l("Formule d'un comité, en anglais"),
+                            validators=[Optional(), Length(max=120)],
+                            render_kw={"placeholder": "of the executive"})
+    prints_total = BooleanField(_l("Donner d'abord le total de ses comités (« | 9 rencontres "
+                                   "| »)"))
+    names_events = BooleanField(_l("Nommer ses événements par leur titre (« | Gala régional »)"))
+    active = BooleanField(_l("Offerte dans le formulaire d'activité"), default=True)
     submit = SubmitField(_l("Enregistrer"))

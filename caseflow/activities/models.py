@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,6 +41,7 @@ ACTIVITY_KINDS: dict[str, tuple] = {
     "other": (_l("Autre activité"), "activité", "activités"),
 }
 KINDS = tuple(ACTIVITY_KINDS)
+MEETING_QUALIFIERS = {"regular": _l("rencontres régulières")}
 MAX_PARTICIPANTS = 100_000
 MAX_MINUTES = 7 * 24 * 60
 
@@ -54,8 +57,30 @@ class Body(ReferenceItem, db.Model):
     # without any of its meetings ("Table régionale en développement durable | aucune
     # rencontre"). Committees and ad hoc groupings leave it empty.
     objective: Mapped[str | None] = mapped_column(String(20))
+    # How the report words the body's line where the hub words it its own way (the 2017-2018
+    # report: "6 rencontres régulières | 1 rencontre de l'exécutif", "CRDS | 9 rencontres |
+    # ...", "Concours | 4 rencontres | Gala régional"); the coordinator edits them.
+    # The qualifier of the body's own meetings: "regular" reads "rencontres régulières".
+    meeting_qualifier: Mapped[str | None] = mapped_column(String(20))
+    # A committee's phrase in its parent's line instead of its label: "de l'exécutif".
+    phrase_fr: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    phrase_en: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # A body counted in its committees prints their total first ("| 9 rencontres |").
+    prints_total: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Its events are named by their titles ("| Gala régional") rather than counted.
+    names_events: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     parent: Mapped["Body | None"] = relationship(remote_side="Body.id", lazy="joined",
                                                  join_depth=1)
+
+    def wording(self, language: str) -> dict:
+        """Return how the report words this body's counts in `language` ("fr" or "en")."""
+        wording = {"qualifier": self.meeting_qualifier, "total": self.prints_total,
+                   "event_titles": self.names_events}
+        phrase = self.phrase_en if language == "en" else self.phrase_fr
+        if phrase:
+            wording["phrase"] = phrase
+        return {key: value for key, value in wording.items() if value}
 
 
 activity_territory = Table(

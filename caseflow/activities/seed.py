@@ -70,7 +70,7 @@ BODIES: list[tuple[str, str, str, str | None]] = [
      "Steering committee of the administrative agreement", "crds"),
     ("table-dd", "Table régionale en développement durable",
      "Regional sustainable development table", None),
-    ("poles", "Réseau des Pôles d'économie sociale", "Network of social economy hubs", None),
+    ("poles", "Pôles de l'économie sociale", "Social economy hubs", None),
     ("table-pages", "Table des partenaires pour le plan d'action gouvernemental en économie "
      "sociale", "Partners' table of the government social economy action plan", None),
 ]
@@ -84,28 +84,22 @@ BODY_OBJECTIVES = {
     "poles": "5.1", "table-pages": "5.1",
 }
 
-# How the report words a body's line where the seed words it its own way: the meeting qualifier
-# of its own meetings ("6 rencontres régulières"), the phrase a part's counts take instead of its
-# label ("1 rencontre de l'exécutif", French and English), and whether a body counted in its
-# parts prints their total first ("| 9 rencontres |"), and whether its events are named by their
-# titles ("| Gala régional") rather than counted. A body absent here keeps the plain wording.
+# How the report words a body's line where the seed words it its own way, as a fresh install
+# has it (the coordinator edits it afterwards, see Body): the meeting qualifier of its own
+# meetings ("6 rencontres régulières"), the phrase a committee's counts take instead of its label
+# ("1 rencontre de l'exécutif", French and English), whether a body counted in its committees
+# prints their total first ("| 9 rencontres |"), and whether its events are named by their
+# titles ("| Gala régional") rather than counted.
 BODY_WORDING: dict[str, dict] = {
-    "ca-pole": {"qualifier": "regular"},
-    "executif-pole": {"phrase": ("de l'exécutif", "of the executive")},
-    "tiess-executif": {"phrase": ("de l'exécutif", "of the executive")},
-    "tiess-ca": {"phrase": ("du conseil d'administration", "of the board of directors")},
-    "crds": {"total": True},
-    "concours": {"event_titles": True},
+    "ca-pole": {"meeting_qualifier": "regular"},
+    "executif-pole": {"phrase_fr": "de l'exécutif", "phrase_en": "of the executive"},
+    "tiess-executif": {"phrase_fr": "de l'exécutif", "phrase_en": "of the executive"},
+    "tiess-ca": {"phrase_fr": "du conseil d'administration",
+                 "phrase_en": "of the board of directors"},
+    "crds": {"prints_total": True},
+    "concours": {"names_events": True},
+    "poles": {"names_events": True},
 }
-
-
-def body_wording(code: str, language: str) -> dict:
-    """Return a body's wording in the given language ("fr" or "en"): qualifier, phrase, total,
-    event titles."""
-    wording = dict(BODY_WORDING.get(code) or {})
-    if "phrase" in wording:
-        wording["phrase"] = wording["phrase"][language == "en"]
-    return wording
 
 
 def seed_bodies() -> int:
@@ -116,7 +110,8 @@ def seed_bodies() -> int:
         if code not in existing:
             existing[code] = Body(code=code, label_fr=label_fr, label_en=label_en,
                                   position=position, active=True,
-                                  objective=BODY_OBJECTIVES.get(code))
+                                  objective=BODY_OBJECTIVES.get(code),
+                                  **BODY_WORDING.get(code, {}))
             db.session.add(existing[code])
             new.add(code)
             added += 1

@@ -1,13 +1,24 @@
 """Recording the hub's activities and projects; every change writes its audit event in the
 same transaction. Nothing here commits."""
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
 
 from caseflow.activities import plan
-from caseflow.activities.models import KINDS, MAX_MINUTES, MAX_PARTICIPANTS, Activity, Project
+from caseflow.activities.models import (
+    KINDS,
+    MAX_MINUTES,
+    MAX_PARTICIPANTS,
+    MEETING_QUALIFIERS,
+    Activity,
+    Body,
+    Project,
+)
 from caseflow.audit.services import record, record_edit
 from caseflow.database import hub_today
 from caseflow.errors import Conflict, DomainError
@@ -192,3 +203,106 @@ def update_project(project: Project, fields: ProjectFields, actor,
     check_project(fields)
     return record_edit(project, fields, PROJECT_FIELDS, "project.edited", "project",
                        actor=actor)
+
+
+@dataclass
+class BodyFields:
+    label_fr: str
+    label_en: str = ""
+    code: str = ""
+    parent: object = None  # a Body, or None for a body of its own
+    objective: str | None = None
+    meeting_qualifier: str | None = None
+    phrase_fr: str = ""
+    phrase_en: str = ""
+    prints_total: bool = False
+    names_events: bool = False
+    active: bool = True
+
+
+BODY_FIELDS = ("label_fr", "label_en", "parent", "objective", "meeting_qualifier", "phrase_fr",
+               "phrase_en", "prints_total", "names_events", "active")
+BODY_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+MAX_PHRASE = 120
+
+
+def _check_body(fields: BodyFields, body: Body | None) -> None:
+    """Refuse a body the report could not word or place; the error names the field."""
+    if not (fields.label_fr or "").strip() or len(fields.label_fr.strip()) > MAX_TITLE:
+        raise DomainError(_("Donnez le nom de l'instance en français (200 caractères au plus)."),
+                          "label_fr")
+    if len((fields.label_en or "").strip()) > MAX_TITLE:
+        raise DomainError(_("200 caractères au plus."), "label_en")
+    for name in ("phrase_fr", "phrase_en"):
+        if len((getattr(fields, name) or "").strip()) > MAX_PHRASE:
+            raise DomainError(_("120 caractères au plus."), name)
+    if fields.meeting_qualifier not in (None, *MEETING_QUALIFIERS):
+        raise DomainError(_("Choisissez une manière de compter les rencontres."),
+                          "meeting_qualifier")
+    if fields.objective and plan.objective(fields.objective) is None:
+        raise DomainError(_("Choisissez un objectif du plan d'action."), "objective")
+    parent = fields.parent
+    if parent is not None:
+        # One level of committees: the report groups a committee under its body's line.
+        if parent.parent_id is not None or (body is not None and parent.id == body.id):
+            raise DomainError(_("Choisissez une instance qui n'est pas elle-même un comité."),
+                              "parent")
+        if body is not None and db.session.scalar(
+                select(exists().where(Body.parent_id == body.id))):
+            raise DomainError(_("Cette instance a ses propres comités : elle ne peut pas "
+                                "devenir le comité d'une autre."), "parent")
+
+
+def add_body(fields: BodyFields, actor) -> Body:
+    """Add a body or committee the hub's activities may belong to."""
+    _check_body(fields, None)
+    code = (fields.code or "").strip() or _slug(fields.label_fr)
+    if not BODY_CODE.match(code):
+        raise DomainError(_("Le code prend des minuscules, des chiffres et des traits d'union."),
+                          "code")
+    if db.session.scalar(select(exists().where(Body.code == code))):
+        raise DomainError(_("Ce code est déjà pris."), "code")
+    body = Body(code=code, position=(db.session.scalar(select(func.max(Body.position))) or 0) + 1)
+    for name in BODY_FIELDS:
+        value = getattr(fields, name)
+        setattr(body, name, value.strip() if isinstance(value, str) else value)
+    body.label_en = body.label_en or body.label_fr
+    db.session.add(body)
+    db.session.flush()
+    record("activity_body.added", "activity_body", body.id, actor=actor,
+           changes={name: [None, _plain(getattr(body, name))] for name in ("code", *BODY_FIELDS)})
+    return body
+
+
+def update_body(body: Body, fields: BodyFields, actor, expected_version: int | None) -> dict:
+    """Rename a body, move it under another, change how the report words it; return what
+    changed."""
+    if expected_version is not None and body.version != expected_version:
+        raise Conflict(_("Cette instance a été modifiée par quelqu'un d'autre entre-temps. "
+                         "Rechargez la page."))
+    _check_body(fields, body)
+    fields.label_en = (fields.label_en or "").strip() or fields.label_fr
+    changes = {}
+    for name in BODY_FIELDS:
+        value = getattr(fields, name)
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(body, name) != value:
+            changes[name] = [_plain(getattr(body, name)), _plain(value)]
+            setattr(body, name, value)
+    if changes:
+        body.version += 1
+        db.session.flush()
+        record("activity_body.edited", "activity_body", body.id, actor=actor, changes=changes)
+    return changes
+
+
+def _slug(label: str) -> str:
+    """Return a code made from a label: "Comité de suivi" gives "comite-de-suivi"."""
+    text = unicodedata.normalize("NFKD", label or "")
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:64].rstrip("-")
+
+
+def _plain(value):
+    """Return a value as the audit log keeps it: a body by its code."""
+    return value.code if isinstance(value, Body) else value

@@ -14,10 +14,11 @@ from caseflow.activities.figures import compute
 from caseflow.activities.forms import (
     ActivityFilterForm,
     ActivityForm,
+    BodyForm,
     ProjectForm,
     RemoveActivityForm,
 )
-from caseflow.activities.models import ACTIVITY_KINDS, Activity, Body, Project
+from caseflow.activities.models import ACTIVITY_KINDS, MEETING_QUALIFIERS, Activity, Body, Project
 from caseflow.auth.access import allow
 from caseflow.auth.models import STAFF
 from caseflow.boundary import page_status, submit
@@ -261,3 +262,79 @@ def new_project():
             flash(_("Projet « %(name)s » enregistré.", name=added.value.name), "success")
             return redirect(url_for("activities.projects"), 303)
     return render_template("activities/project_form.html", form=form), page_status(form, added)
+
+
+def _body_tree() -> list[Body]:
+    """Return every body, each followed by its committees, in the list's order."""
+    bodies = db.session.scalars(select(Body).order_by(Body.position, Body.id)).all()
+    children: dict[int, list[Body]] = {}
+    for body in bodies:
+        if body.parent_id is not None:
+            children.setdefault(body.parent_id, []).append(body)
+    known = {body.id for body in bodies}
+    tree = []
+    for body in bodies:
+        if body.parent_id is None or body.parent_id not in known:
+            tree += [body, *children.get(body.id, [])]
+    return tree
+
+
+def _fill_body(form: BodyForm, body: Body | None) -> None:
+    parents = db.session.scalars(select(Body).where(Body.parent_id.is_(None))
+                                 .order_by(Body.position, Body.id))
+    form.parent.choices = options([("", _("— Aucune : une instance en soi —")),
+                                   *((b.code, b.label) for b in parents
+                                     if body is None or b.id != body.id)])
+    form.objective.choices = options([("", _("— Aucun —")), *plan.objective_choices()])
+
+
+def _body_fields(form: BodyForm) -> services.BodyFields:
+    parent = by_code(Body, form.parent.data) if form.parent.data else None
+    return services.BodyFields(
+        label_fr=form.label_fr.data or "", label_en=form.label_en.data or "",
+        code=form.code.data if form.code else "", parent=parent,
+        objective=form.objective.data or None,
+        meeting_qualifier=form.meeting_qualifier.data or None,
+        phrase_fr=form.phrase_fr.data or "", phrase_en=form.phrase_en.data or "",
+        prints_total=bool(form.prints_total.data), names_events=bool(form.names_events.data),
+        active=bool(form.active.data))
+
+
+@bp.route("/instances", methods=["GET", "POST"])
+@allow("coordinator")
+def bodies():
+    """List the bodies and tables the hub's activities belong to, and add one."""
+    form = BodyForm()
+    _fill_body(form, None)
+    added = None
+    if form.validate_on_submit():
+        added = submit(form, lambda: services.add_body(_body_fields(form), current_user))
+        if added.saved:
+            flash(_("Instance « %(name)s » ajoutée.", name=added.value.label), "success")
+            return redirect(url_for("activities.bodies"), 303)
+    return render_template("activities/bodies.html", form=form, bodies=_body_tree(),
+                           qualifiers=MEETING_QUALIFIERS), page_status(form, added)
+
+
+@bp.route("/instances/<int:body_id>", methods=["GET", "POST"])
+@allow("coordinator")
+def edit_body(body_id: int):
+    """Rename a body, place it, and say how the report words its line."""
+    body = db.session.get(Body, body_id) or abort(404)
+    form = BodyForm(obj=None if request.method == "POST" else body)
+    _fill_body(form, body)
+    del form.code
+    if request.method == "GET":
+        form.parent.data = body.parent.code if body.parent else ""
+        form.objective.data = body.objective or ""
+        form.meeting_qualifier.data = body.meeting_qualifier or ""
+    saved = None
+    if form.validate_on_submit():
+        saved = submit(form, lambda: services.update_body(
+            body, _body_fields(form), current_user, form.version.data), current=body)
+        if saved.saved:
+            flash(_("Instance mise à jour.") if saved.value else _("Rien n'a changé."),
+                  "success")
+            return redirect(url_for("activities.bodies"), 303)
+    return render_template("activities/body_form.html", form=form, body=body), \
+        page_status(form, saved)

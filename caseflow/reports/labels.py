@@ -259,13 +259,11 @@ def protocol_lines(protocol: dict, definition) -> list[dict]:
 def activity_names() -> dict:
     """Return the labels of the bodies and names of the projects, by ("body"|"project", code)."""
     from caseflow.activities.models import Body, Project
-    from caseflow.activities.seed import body_wording
     from caseflow.i18n import language
 
     bodies = list(db.session.scalars(select(Body)))
     names = {("body", body.code): body.label for body in bodies}
-    names.update({("wording", body.code): body_wording(body.code, language())
-                  for body in bodies})
+    names.update({("wording", body.code): body.wording(language()) for body in bodies})
     names.update({("project", p.code): p.name for p in db.session.scalars(select(Project))})
     return names
 
