@@ -188,12 +188,12 @@ def activity_line(code: str, group: dict, names: dict, project=None) -> list[str
         own = group["parts"].get(code)
         wording = names.get(("wording", code)) or {}
         segments = [names.get(("body", code), code) if code else _("Autres activités")]
-        if own:
+        if wording.get("total") and group["activities"] and len(group["parts"]) > 1:
+            segments.append(_total(group))  # "| 12 rencontres |", then its committees'
+        elif own:
             segments += _counts(own, wording)
         elif len(group["parts"]) <= 1:
             segments += _counts(group, wording)
-        elif wording.get("total") and group["activities"]:
-            segments.append(_total(group))
         parts = {part: value for part, value in group["parts"].items() if part != code}
     if len(parts) > 1 or (parts and project is None):
         for part, value in parts.items():
