@@ -97,6 +97,7 @@ BODY_WORDING: dict[str, dict] = {
     "tiess-ca": {"phrase_fr": "du conseil d'administration",
                  "phrase_en": "of the board of directors"},
     "crds": {"prints_total": True},
+    "semaine-es": {"prints_total": True},
     "concours": {"names_events": True},
     "poles": {"names_events": True},
 }

@@ -188,8 +188,10 @@ def activity_line(code: str, group: dict, names: dict, project=None) -> list[str
         own = group["parts"].get(code)
         wording = names.get(("wording", code)) or {}
         segments = [names.get(("body", code), code) if code else _("Autres activités")]
-        if wording.get("total") and group["activities"] and len(group["parts"]) > 1:
-            segments.append(_total(group))  # "| 12 rencontres |", then its committees'
+        if wording.get("total") and group["activities"] and (
+                len(group["parts"]) > 1 or len(group["kinds"]) > 1):
+            # "| 12 rencontres |" then its committees'; "| 4 activités |" of several kinds
+            segments.append(_total(group))
         elif own:
             segments += _counts(own, wording)
         elif len(group["parts"]) <= 1:
