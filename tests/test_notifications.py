@@ -347,3 +347,28 @@ def test_a_burst_of_requests_leaves_no_e_mail_waiting(app, db, advisor, monkeypa
     db.session.expire_all()
     statuses = list(db.session.scalars(select(OutgoingEmail.status)))
     assert len(statuses) == 8 and set(statuses) == {"held"}
+
+
+def _navbar_badge(client) -> str:
+    import re
+
+    html = client.get("/dossiers/").get_data(as_text=True)
+    found = re.search(r'À traiter <span class="badge[^"]*">([^<]*)<', html)
+    return found.group(1) if found else ""
+
+
+def test_the_navbar_counts_unread_notices_up_to_99_plus(advisor_client, db, advisor):
+    assert _navbar_badge(advisor_client) == ""
+    database.session.add_all(Notification(user_id=advisor.id, kind="referral.returned",
+                                          params=_referral_params()) for _ in range(3))
+    # Notices already read do not count, however many.
+    database.session.add_all(Notification(user_id=advisor.id, kind="referral.returned",
+                                          params=_referral_params(), read_at=utcnow())
+                             for _ in range(200))
+    database.session.commit()
+    assert _navbar_badge(advisor_client) == "3"
+    database.session.add_all(Notification(user_id=advisor.id, kind="referral.returned",
+                                          params=_referral_params()) for _ in range(120))
+    database.session.commit()
+    assert _navbar_badge(advisor_client) == "99+"
+    assert services.unread_count(advisor) == 123

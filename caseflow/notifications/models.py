@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.auth.models import User
@@ -18,6 +18,12 @@ class Notification(db.Model):
     """One notice for one user: what happened (kind), on which dossier or referral."""
 
     __tablename__ = "notification"
+    # The navbar counts a user's unread notices on every page: from these entries alone, however
+    # many the user has read.
+    __table_args__ = (
+        Index("ix_notification_unread", "user_id", sqlite_where=text("read_at IS NULL"),
+              postgresql_where=text("read_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)

@@ -96,11 +96,13 @@ def _params(dossier: Dossier | None, params: dict | None) -> dict:
     return values
 
 
-def unread_count(user: User) -> int:
-    """Count the user's unread notifications (one query)."""
-    return db.session.scalar(
-        select(func.count()).select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
+def unread_count(user: User, cap: int | None = None) -> int:
+    """Count the user's unread notifications (one query), stopping at `cap` when given."""
+    unread = select(Notification.id).where(Notification.user_id == user.id,
+                                           Notification.read_at.is_(None))
+    if cap is not None:
+        unread = unread.limit(cap)
+    return db.session.scalar(select(func.count()).select_from(unread.subquery()))
 
 
 @dataclass

@@ -19,11 +19,19 @@ def navbar_globals() -> dict:
     return {"unread_notifications": _unread_notifications}
 
 
-def _unread_notifications() -> int:
-    """Count the current user's unread notifications; none for anonymous visitors."""
+#: The navbar's badge counts up to this, then reads "99+".
+NAVBAR_CAP = 100
+
+
+def _unread_notifications() -> str:
+    """Return the current user's unread notifications as the navbar shows them ("3", "99+");
+    empty for none and for anonymous visitors."""
     if not current_user.is_authenticated:
-        return 0
-    return services.unread_count(current_user)
+        return ""
+    count = services.unread_count(current_user, cap=NAVBAR_CAP)
+    if count >= NAVBAR_CAP:
+        return f"{NAVBAR_CAP - 1}+"
+    return str(count) if count else ""
 
 
 @bp.route("/notifications")
