@@ -82,6 +82,12 @@ def test_the_coordinator_adds_a_committee_and_the_report_counts_it_on_its_body_s
     assert response.status_code == 303
     assert "Conseil d'administration du Pôle | 2 rencontres régulières | 1 rencontre du " \
         "comité des finances" in report(coordinator_client)
+    # The audit viewer names the body and the activity as a person reads them.
+    viewer = plain_text(coordinator_client.get("/audit/?action=activity_body.added"))
+    assert "Instance ajoutée" in viewer
+    assert "Comité des finances du Pôle (comite-des-finances-du-pole)" in viewer
+    viewer = plain_text(coordinator_client.get("/audit/?action=activity.added"))
+    assert f"Activité : Budget ({hub_today().isoformat()})" in viewer
 
 
 def test_the_coordinator_changes_how_the_report_words_a_body(coordinator_client, db):

@@ -5,9 +5,11 @@ object on a page, whatever the number of events."""
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from caseflow.activities.models import Activity, Body, Project
 from caseflow.auth.models import User
 from caseflow.documents.models import Attachment, DocumentKind, DossierDocument
 from caseflow.dossiers.models import Dossier
+from caseflow.enterprises.models import Enterprise
 from caseflow.extensions import db
 from caseflow.financing.models import FinancingLine
 from caseflow.reference.models import REFERENCE_LISTS, Fund, Organisation
@@ -84,11 +86,30 @@ def _reference_list(model):
     return names
 
 
+def _activities(ids) -> dict:
+    return {i: _("Activité : %(title)s (%(day)s)", title=title, day=day.isoformat())
+            for i, title, day in db.session.execute(
+                select(Activity.id, Activity.title, Activity.occurred_on)
+                .where(Activity.id.in_(ids)))}
+
+
+def _projects(ids) -> dict:
+    return {i: _("Projet : %(name)s", name=name) for i, name in db.session.execute(
+        select(Project.id, Project.name).where(Project.id.in_(ids)))}
+
+
+def _enterprises(ids) -> dict:
+    return {i: _("Entreprise : %(name)s", name=name) for i, name in db.session.execute(
+        select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids)))}
+
+
 NAMERS = {
     "dossier_document": _documents, "attachment": _attachments,
     "financing_line": _financing, "referral": _referrals, "referral_note": _referral_notes,
     "user": _users, "document_kind": _kinds, "organisation": _organisations,
     **{name: _reference_list(model) for name, model in REFERENCE_LISTS.items()},
+    "activity_body": _reference_list(Body), "activity": _activities, "project": _projects,
+    "enterprise": _enterprises,
 }
 ENTITY_LABELS = {"intervention": lambda: _("Intervention"),
                  "published_report": lambda: _("Bilan publié")}
