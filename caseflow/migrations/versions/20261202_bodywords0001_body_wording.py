@@ -28,18 +28,20 @@ WORDING = {
 
 
 def upgrade():
-    with op.batch_alter_table('activity_body', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('meeting_qualifier', sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column('phrase_fr', sa.String(length=120), server_default='',
-                                      nullable=False))
-        batch_op.add_column(sa.Column('phrase_en', sa.String(length=120), server_default='',
-                                      nullable=False))
-        batch_op.add_column(sa.Column('prints_total', sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
-        batch_op.add_column(sa.Column('names_events', sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
-        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1',
-                                      nullable=False))
+    # Plain ALTER TABLE ... ADD COLUMN on both databases: a rebuild of the table on SQLite would
+    # trip over the committees that refer to their body.
+    op.add_column('activity_body', sa.Column('meeting_qualifier', sa.String(length=20),
+                                             nullable=True))
+    op.add_column('activity_body', sa.Column('phrase_fr', sa.String(length=120),
+                                             server_default='', nullable=False))
+    op.add_column('activity_body', sa.Column('phrase_en', sa.String(length=120),
+                                             server_default='', nullable=False))
+    op.add_column('activity_body', sa.Column('prints_total', sa.Boolean(),
+                                             server_default=sa.false(), nullable=False))
+    op.add_column('activity_body', sa.Column('names_events', sa.Boolean(),
+                                             server_default=sa.false(), nullable=False))
+    op.add_column('activity_body', sa.Column('version', sa.Integer(), server_default='1',
+                                             nullable=False))
     body = sa.table('activity_body', sa.column('code', sa.String),
                     sa.column('meeting_qualifier', sa.String), sa.column('phrase_fr', sa.String),
                     sa.column('phrase_en', sa.String), sa.column('prints_total', sa.Boolean),
@@ -55,12 +57,8 @@ def upgrade():
 
 
 def downgrade():
-    sqlite = op.get_bind().dialect.name == 'sqlite'
-    if sqlite:
-        op.execute('PRAGMA foreign_keys=OFF')
-    with op.batch_alter_table('activity_body', schema=None) as batch_op:
-        for column in ('version', 'names_events', 'prints_total', 'phrase_en', 'phrase_fr',
-                       'meeting_qualifier'):
-            batch_op.drop_column(column)
-    if sqlite:
-        op.execute('PRAGMA foreign_keys=ON')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later have it): no table rebuild, so
+    # the activities that refer to a body are left alone.
+    for column in ('version', 'names_events', 'prints_total', 'phrase_en', 'phrase_fr',
+                   'meeting_qualifier'):
+        op.execute(f'ALTER TABLE activity_body DROP COLUMN {column}')
