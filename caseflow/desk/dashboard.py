@@ -20,6 +20,7 @@ from caseflow.extensions import db
 from caseflow.reference.models import Organisation, Sector, Territory
 from caseflow.referrals.lifecycle import AWAITING_ANSWER
 from caseflow.referrals.models import Referral
+from caseflow.referrals.queries import days_between
 from caseflow.reports.periods import Period
 from caseflow.templating import label
 
@@ -208,8 +209,8 @@ def _turnaround(advisor_id, start, end) -> list[dict]:
     sent in the period (answered: accepted or returned)."""
     rows = db.session.execute(_of_advisor(
         select(Organisation.code, Organisation.name,
-               _days_between(Referral.acknowledged_at, Referral.sent_at),
-               _days_between(func.coalesce(Referral.accepted_at, Referral.returned_at),
+               days_between(Referral.acknowledged_at, Referral.sent_at),
+               days_between(func.coalesce(Referral.accepted_at, Referral.returned_at),
                              Referral.sent_at))
         .join(Referral, Referral.organisation_id == Organisation.id)
         .where(Referral.sent_at >= start, Referral.sent_at < end), advisor_id)).all()
@@ -227,14 +228,6 @@ def _turnaround(advisor_id, start, end) -> list[dict]:
     return [{**entry, "acknowledged": _median(entry["acknowledged"]),
              "answered": _median(entry["answered"])}
             for entry in sorted(found.values(), key=lambda e: e["organisation"])]
-
-
-def _days_between(later, earlier):
-    """Return the days from one timestamp to another, as a fraction, computed by the database
-    (no timestamp is read back into Python); NULL when either is."""
-    if db.engine.dialect.name == "sqlite":
-        return func.julianday(later) - func.julianday(earlier)
-    return func.extract("epoch", later - earlier) / 86400.0
 
 
 def _median(values: list[float]) -> float | None:

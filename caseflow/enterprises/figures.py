@@ -4,7 +4,7 @@ from collections import Counter
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import Select, distinct, func, select
 
 from caseflow.enterprises.models import Enterprise, enterprise_dossier
 from caseflow.extensions import db
@@ -35,7 +35,12 @@ def directory() -> dict:
 
 
 def served(dossier_ids) -> int:
-    """Return how many distinct enterprises these dossiers belong to."""
+    """Return how many distinct enterprises these dossiers belong to: a set of ids, or a
+    query selecting them (counted by the database)."""
+    if isinstance(dossier_ids, Select):
+        return int(db.session.scalar(
+            select(func.count(distinct(enterprise_dossier.c.enterprise_id)))
+            .where(enterprise_dossier.c.dossier_id.in_(dossier_ids))))
     ids = set(dossier_ids)
     if not ids:
         return 0

@@ -75,21 +75,27 @@ def hub_list(organisation: str = "", state: str = "", waiting: int | None = None
     return _rows(_page(query, before, limit), limit)
 
 
-def turnaround() -> list[dict]:
+TURNAROUND_DAYS = 365
+
+
+def turnaround(days: int = TURNAROUND_DAYS) -> list[dict]:
     """Return, per organisation, the median days from sending to acknowledgement and to
-    acceptance."""
-    rows = db.session.execute(select(Organisation.name, Referral.sent_at,
-                                     Referral.acknowledged_at, Referral.accepted_at)
-                              .join(Referral.organisation)).all()
+    acceptance of the referrals sent in the last `days` days (the days counted by the
+    database: no timestamp is read back)."""
+    rows = db.session.execute(
+        select(Organisation.name, days_between(Referral.acknowledged_at, Referral.sent_at),
+               days_between(Referral.accepted_at, Referral.sent_at))
+        .join(Referral.organisation)
+        .where(Referral.sent_at >= utcnow() - timedelta(days=days))).all()
     by_organisation: dict[str, dict] = {}
-    for name, sent_at, acknowledged_at, accepted_at in rows:
+    for name, acknowledged, accepted in rows:
         entry = by_organisation.setdefault(name, {"organisation": name, "count": 0,
                                                   "acknowledged": [], "accepted": []})
         entry["count"] += 1
-        if acknowledged_at:
-            entry["acknowledged"].append((acknowledged_at - sent_at).total_seconds() / 86400)
-        if accepted_at:
-            entry["accepted"].append((accepted_at - sent_at).total_seconds() / 86400)
+        if acknowledged is not None:
+            entry["acknowledged"].append(float(acknowledged))
+        if accepted is not None:
+            entry["accepted"].append(float(accepted))
     result = []
     for entry in sorted(by_organisation.values(), key=lambda e: e["organisation"]):
         result.append({**entry,
@@ -97,6 +103,14 @@ def turnaround() -> list[dict]:
                        else None,
                        "accepted": median(entry["accepted"]) if entry["accepted"] else None})
     return result
+
+
+def days_between(later, earlier):
+    """Return the days from one timestamp to another, as a fraction, computed by the database
+    (no timestamp is read back into Python); NULL when either is."""
+    if db.engine.dialect.name == "sqlite":
+        return func.julianday(later) - func.julianday(earlier)
+    return func.extract("epoch", later - earlier) / 86400.0
 
 
 def inbox(organisation_id: int, tab: str, before: tuple | None = None,

@@ -9,7 +9,7 @@ workflow (one with objectives) are counted in their own section, not in the main
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, distinct, func, select
 
 from caseflow.activities import figures as activity_figures
 from caseflow.dossiers.models import Dossier, DossierObjective, Intervention, intervention_subject
@@ -44,38 +44,34 @@ def _money(value: Decimal) -> str:
 
 
 def compute(period: Period, with_previous: bool = True) -> dict:
-    """Return every figure of the report for a period (and the previous period's)."""
+    """Return every figure of the report for a period (and the previous period's).
+
+    The main tables are counted by the database, grouped; only the protocols' dossiers, a
+    few per year, are read one intervention at a time to be described."""
     definitions = engine().definitions
     protocols = sorted(name for name, d in definitions.items() if d.objectives)
-    rows = db.session.execute(
-        select(Intervention.id, Dossier.id, Dossier.workflow, Territory.code, Sector.code,
-               PromoterGender.code, Origin.code, Dossier.outcome, Dossier.state,
-               Intervention.kind)
-        .join(Dossier, Dossier.id == Intervention.dossier_id)
-        .join(Territory, Territory.id == Dossier.territory_id)
-        .join(Sector, Sector.id == Dossier.sector_id)
-        .join(PromoterGender, PromoterGender.id == Dossier.promoter_gender_id)
-        .join(Origin, Origin.id == Dossier.origin_id)
-        .where(Intervention.occurred_on >= period.start,
-               Intervention.occurred_on <= period.end)).all()
-    main = [row for row in rows if row[2] not in protocols]
-    subjects = _subjects_by_intervention(period)
+    main = _main_interventions(period, protocols)
+    totals = _totals(main)
     figures = {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(),
                    "label": period.label},
-        "dossiers": len({row[1] for row in main}),
-        "interventions": len(main),
-        "received_from_mrc": len({row[1] for row in main if row[6] == "mrc"}),
+        "dossiers": totals[1],
+        "interventions": totals[0],
+        "received_from_mrc": totals[2],
         "referred": _referred(period, protocols),
-        "subjects": _zeroed(_codes(Subject),
-                            Counter(code for row in main for code in subjects.get(row[0], ()))),
+        "subjects": _zeroed(_codes(Subject), _counted(
+            main.join(intervention_subject,
+                      intervention_subject.c.intervention_id == Intervention.id)
+            .join(Subject, Subject.id == intervention_subject.c.subject_id), Subject.code)),
     }
     for key, model in PER_INTERVENTION.items():
-        position = {"territories": 3, "sectors": 4, "promoter_gender": 5}[key]
-        figures[key] = _zeroed(_codes(model), Counter(row[position] for row in main))
+        figures[key] = _zeroed(_codes(model), _counted(main, model.code))
+    rows = _protocol_rows(period, protocols)
+    subjects = _subjects_by_intervention([row[0] for row in rows])
     figures["protocols"] = {name: _protocol(definitions[name], rows, subjects)
                             for name in protocols}
-    figures["enterprises_served"] = enterprise_figures.served({row[1] for row in main})
+    figures["enterprises_served"] = enterprise_figures.served(
+        main.with_only_columns(Dossier.id).distinct())
     # The MRCs' and mandataires' funds: the report's "Interventions des MRC" section.
     figures["financing"] = _financing(period, "mrc")
     figures["funders"] = {kind: _financing(period, kind) for kind in FUNDER_KINDS
@@ -88,19 +84,63 @@ def compute(period: Period, with_previous: bool = True) -> dict:
     return figures
 
 
+def _counted_rows(period: Period):
+    """The period's interventions with their dossier's codes, as the report groups them."""
+    return (select(Intervention.id)
+            .join(Dossier, Dossier.id == Intervention.dossier_id)
+            .join(Territory, Territory.id == Dossier.territory_id)
+            .join(Sector, Sector.id == Dossier.sector_id)
+            .join(PromoterGender, PromoterGender.id == Dossier.promoter_gender_id)
+            .join(Origin, Origin.id == Dossier.origin_id)
+            .where(Intervention.occurred_on >= period.start,
+                   Intervention.occurred_on <= period.end))
+
+
+def _main_interventions(period: Period, protocols: list[str]):
+    """The period's interventions counted in the main tables: not a protocol's."""
+    query = _counted_rows(period)
+    if protocols:
+        query = query.where(Dossier.workflow.not_in(protocols))
+    return query
+
+
+def _totals(main) -> tuple[int, int, int]:
+    """Return the interventions, the dossiers and the dossiers received from an MRC."""
+    row = db.session.execute(main.with_only_columns(
+        func.count(), func.count(distinct(Dossier.id)),
+        func.count(distinct(case((Origin.code == "mrc", Dossier.id)))))).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def _counted(query, column) -> Counter:
+    """Return the query's rows counted by one column, grouped by the database."""
+    return Counter(dict(db.session.execute(
+        query.with_only_columns(column, func.count()).group_by(column)).all()))
+
+
+def _protocol_rows(period: Period, protocols: list[str]) -> list:
+    """Return the period's interventions of protocol dossiers, one row each."""
+    if not protocols:
+        return []
+    return db.session.execute(_counted_rows(period).with_only_columns(
+        Intervention.id, Dossier.id, Dossier.workflow, Territory.code, Sector.code,
+        PromoterGender.code, Origin.code, Dossier.outcome, Dossier.state, Intervention.kind)
+        .where(Dossier.workflow.in_(protocols))).all()
+
+
 def _zeroed(codes: list[str], counts: Counter) -> dict[str, int]:
     return {code: int(counts.get(code, 0)) for code in codes}
 
 
-def _subjects_by_intervention(period: Period) -> dict[int, list[str]]:
-    pairs = db.session.execute(
-        select(intervention_subject.c.intervention_id, Subject.code)
-        .join(Subject, Subject.id == intervention_subject.c.subject_id)
-        .join(Intervention, Intervention.id == intervention_subject.c.intervention_id)
-        .where(Intervention.occurred_on >= period.start, Intervention.occurred_on <= period.end))
+def _subjects_by_intervention(intervention_ids: list[int]) -> dict[int, list[str]]:
     by_intervention: dict[int, list[str]] = defaultdict(list)
-    for intervention_id, code in pairs:
-        by_intervention[intervention_id].append(code)
+    for chunk in range(0, len(intervention_ids), 500):
+        for intervention_id, code in db.session.execute(
+                select(intervention_subject.c.intervention_id, Subject.code)
+                .join(Subject, Subject.id == intervention_subject.c.subject_id)
+                .where(intervention_subject.c.intervention_id.in_(
+                    intervention_ids[chunk:chunk + 500]))):
+            by_intervention[intervention_id].append(code)
     return by_intervention
 
 
