@@ -63,6 +63,20 @@ class HubDomain(Domain):
     """The app's messages; in French, typeset."""
 
     def get_translations(self):
+        # A page asks for a hundred messages or more: the request keeps the catalog it chose
+        # for as long as its locale stays the same object (force_locale and refresh swap it).
+        context = g._get_current_object() if has_request_context() else None
+        namespace = getattr(context, "_flask_babel", None)
+        chosen = getattr(namespace, "hub_translations", None)
+        if chosen is not None and chosen[0] is getattr(namespace, "babel_locale", None):
+            return chosen[1]
+        translations = self._choose()
+        namespace = getattr(context, "_flask_babel", None)
+        if namespace is not None:
+            namespace.hub_translations = (getattr(namespace, "babel_locale", None), translations)
+        return translations
+
+    def _choose(self):
         translations = super().get_translations()
         locale = get_locale()
         if locale is None or locale.language != "fr":

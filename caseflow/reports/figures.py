@@ -31,8 +31,10 @@ from caseflow.referrals.models import Referral
 from caseflow.reports.bilan import bilan_for
 from caseflow.reports.periods import Period
 
-PER_INTERVENTION = {"sectors": Sector, "territories": Territory,
-                    "promoter_gender": PromoterGender}
+# Figures counted per intervention by a code of its dossier: (reference list, dossier's column).
+PER_INTERVENTION = {"sectors": (Sector, Dossier.sector_id),
+                    "territories": (Territory, Dossier.territory_id),
+                    "promoter_gender": (PromoterGender, Dossier.promoter_gender_id)}
 
 
 def _codes(model) -> list[str]:
@@ -61,11 +63,10 @@ def compute(period: Period, with_previous: bool = True) -> dict:
         "referred": _referred(period, protocols),
         "subjects": _zeroed(_codes(Subject), _counted(
             main.join(intervention_subject,
-                      intervention_subject.c.intervention_id == Intervention.id)
-            .join(Subject, Subject.id == intervention_subject.c.subject_id), Subject.code)),
+                      intervention_subject.c.intervention_id == Intervention.id),
+            intervention_subject.c.subject_id, Subject)),
     }
-    for key, model in PER_INTERVENTION.items():
-        figures[key] = _zeroed(_codes(model), _counted(main, model.code))
+    figures.update(_per_intervention(main))
     rows = _protocol_rows(period, protocols)
     subjects = _subjects_by_intervention([row[0] for row in rows])
     figures["protocols"] = {name: _protocol(definitions[name], rows, subjects)
@@ -85,13 +86,10 @@ def compute(period: Period, with_previous: bool = True) -> dict:
 
 
 def _counted_rows(period: Period):
-    """The period's interventions with their dossier's codes, as the report groups them."""
+    """The period's interventions with their dossier (grouped by its columns, not joined to
+    the reference lists: the database then reads the period's interventions first)."""
     return (select(Intervention.id)
             .join(Dossier, Dossier.id == Intervention.dossier_id)
-            .join(Territory, Territory.id == Dossier.territory_id)
-            .join(Sector, Sector.id == Dossier.sector_id)
-            .join(PromoterGender, PromoterGender.id == Dossier.promoter_gender_id)
-            .join(Origin, Origin.id == Dossier.origin_id)
             .where(Intervention.occurred_on >= period.start,
                    Intervention.occurred_on <= period.end))
 
@@ -106,16 +104,34 @@ def _main_interventions(period: Period, protocols: list[str]):
 
 def _totals(main) -> tuple[int, int, int]:
     """Return the interventions, the dossiers and the dossiers received from an MRC."""
+    mrc = select(Origin.id).where(Origin.code == "mrc").scalar_subquery()
     row = db.session.execute(main.with_only_columns(
         func.count(), func.count(distinct(Dossier.id)),
-        func.count(distinct(case((Origin.code == "mrc", Dossier.id)))))).one()
+        func.count(distinct(case((Dossier.origin_id == mrc, Dossier.id)))))).one()
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def _counted(query, column) -> Counter:
-    """Return the query's rows counted by one column, grouped by the database."""
-    return Counter(dict(db.session.execute(
-        query.with_only_columns(column, func.count()).group_by(column)).all()))
+def _counted(query, column, model) -> Counter:
+    """Return the query's rows counted by a reference list's id, grouped by the database,
+    by the list's codes."""
+    codes = dict(db.session.execute(select(model.id, model.code)).all())
+    return Counter({codes[key]: count for key, count in db.session.execute(
+        query.with_only_columns(column, func.count()).group_by(column)).all()})
+
+
+def _per_intervention(main) -> dict[str, dict[str, int]]:
+    """Count the interventions by territory, sector and promoter in one grouped pass."""
+    columns = [column for _model, column in PER_INTERVENTION.values()]
+    groups = db.session.execute(main.with_only_columns(*columns, func.count())
+                                .group_by(*columns)).all()
+    result = {}
+    for index, (key, (model, _column)) in enumerate(PER_INTERVENTION.items()):
+        codes = dict(db.session.execute(select(model.id, model.code)).all())
+        counts: Counter = Counter()
+        for group in groups:
+            counts[codes[group[index]]] += group[-1]
+        result[key] = _zeroed(_codes(model), counts)
+    return result
 
 
 def _protocol_rows(period: Period, protocols: list[str]) -> list:
@@ -125,6 +141,10 @@ def _protocol_rows(period: Period, protocols: list[str]) -> list:
     return db.session.execute(_counted_rows(period).with_only_columns(
         Intervention.id, Dossier.id, Dossier.workflow, Territory.code, Sector.code,
         PromoterGender.code, Origin.code, Dossier.outcome, Dossier.state, Intervention.kind)
+        .join(Territory, Territory.id == Dossier.territory_id)
+        .join(Sector, Sector.id == Dossier.sector_id)
+        .join(PromoterGender, PromoterGender.id == Dossier.promoter_gender_id)
+        .join(Origin, Origin.id == Dossier.origin_id)
         .where(Dossier.workflow.in_(protocols))).all()
 
 
