@@ -70,6 +70,31 @@ def test_the_database_refuses_updates_and_deletes(db, history):
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 5
 
 
+def test_a_batch_of_events_chains_like_single_ones(db, runner, history, advisor):
+    from caseflow.audit.services import Entry, record, record_many
+
+    record_many([Entry("dossier.imported", "dossier", history.id, dossier_id=history.id,
+                       reason="import.csv", changes={"promoter_name": [None, "Léa Tremblay"]}),
+                 Entry("intervention.imported", "dossier", history.id, dossier_id=history.id,
+                       changes={"interventions": [{"id": 1, "kind": "meeting"}]})],
+                actor=advisor)
+    record("dossier.viewed", "dossier", history.id, actor=advisor, dossier_id=history.id)
+    db.session.commit()
+    result = verify(runner)
+    assert result.exit_code == 0, result.output
+    assert "8 events verified" in result.output
+    batch = list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action.in_(["dossier.imported", "intervention.imported"]))
+        .order_by(AuditEvent.seq)))
+    assert [event.seq for event in batch] == [6, 7]
+    assert batch[0].actor_id == advisor.id and batch[0].request_id == batch[1].request_id
+    assert "Léa Tremblay" not in str(batch[0].changes)  # the promoter's name is sealed
+    assert batch[0].reason != "import.csv"  # and the reason, as `record` seals it
+    shown = reveal(batch)[0]
+    assert shown.changes["promoter_name"] == [None, "Léa Tremblay"]
+    assert shown.reason == "import.csv"
+
+
 def test_an_edited_row_is_named(db, runner, history):
     _tamper(db, "UPDATE audit_event SET reason = 'réécrit' WHERE seq = 2")
     result = verify(runner)

@@ -10,11 +10,11 @@ one event per intervention cost two thirds of a 10 000-row import.
 import re
 from datetime import UTC, datetime, time
 
-from sqlalchemy import case, insert, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from caseflow.audit.services import record
+from caseflow.audit.services import Entry, record_many
 from caseflow.database import HUB_TIME_ZONE, utcnow
 from caseflow.dossiers.models import (
     Counter,
@@ -104,18 +104,31 @@ def _bump_counters(references) -> None:
             .execution_options(synchronize_session=False))
 
 
+def _inserted_ids(model, rows: list[dict]) -> list[int]:
+    """Insert rows in bulk and return their new ids, in the rows' order.
+
+    PostgreSQL returns them from batched multi-row INSERTs. SQLite would insert one row at
+    a time to promise their order; but the transaction that inserted them holds SQLite's
+    only write lock, and each new row took the next rowid: they are the table's highest."""
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.scalars(
+            insert(model).returning(model.id, sort_by_parameter_order=True), rows))
+    session.execute(insert(model), rows)
+    return sorted(session.scalars(select(model.id).order_by(model.id.desc()).limit(len(rows))))
+
+
 def _insert_interventions(plan, ids: dict, authors: dict, catalogue: Catalogue) -> list[int]:
     """Insert the interventions, then their subjects in one statement; return their ids."""
     if not plan.interventions:
         return []
     session = db.session
-    created = [Intervention(dossier_id=ids[spec.reference], occurred_on=spec.occurred_on,
-                            kind=spec.kind, minutes=spec.minutes, notes=spec.notes,
-                            private=False, author_id=authors[spec.reference])
-               for spec in plan.interventions]
-    session.add_all(created)
-    session.flush()
-    new_ids = [intervention.id for intervention in created]
+    now = utcnow()
+    rows = [{"dossier_id": ids[spec.reference], "occurred_on": spec.occurred_on,
+             "kind": spec.kind, "minutes": spec.minutes, "notes": spec.notes, "private": False,
+             "author_id": authors[spec.reference], "created_at": now}
+            for spec in plan.interventions]
+    new_ids = _inserted_ids(Intervention, rows)
     subjects = catalogue.items["subject"]
     session.execute(insert(intervention_subject), [
         {"intervention_id": new_id, "subject_id": subjects[code].id}
@@ -124,16 +137,16 @@ def _insert_interventions(plan, ids: dict, authors: dict, catalogue: Catalogue) 
     return new_ids
 
 
-def _record_interventions(plan, ids: dict, new_ids: list[int], actor, source: str) -> None:
-    """Record one event per dossier listing the interventions imported on it."""
+def _intervention_entries(plan, ids: dict, new_ids: list[int], source: str) -> list[Entry]:
+    """Return one event per dossier listing the interventions imported on it."""
     by_dossier: dict[str, list] = {}
     for new_id, spec in zip(new_ids, plan.interventions, strict=True):
         by_dossier.setdefault(spec.reference, []).append({
             "id": new_id, "occurred_on": spec.occurred_on, "kind": spec.kind,
             "minutes": spec.minutes, "notes": spec.notes, "subjects": list(spec.subjects)})
-    for reference, created in by_dossier.items():
-        record("intervention.imported", "dossier", ids[reference], actor=actor,
-               dossier_id=ids[reference], reason=source, changes={"interventions": created})
+    return [Entry("intervention.imported", "dossier", ids[reference], dossier_id=ids[reference],
+                  reason=source, changes={"interventions": created})
+            for reference, created in by_dossier.items()]
 
 
 def write(plan, catalogue: Catalogue, actor, source: str) -> None:
@@ -146,13 +159,14 @@ def write(plan, catalogue: Catalogue, actor, source: str) -> None:
     ids = {reference: dossier.id for reference, dossier in plan.existing.items()}
     authors = {reference: dossier.advisor_id or actor_id
                for reference, dossier in plan.existing.items()}
+    events = []
     for spec, dossier in new:
         ids[spec.reference] = dossier.id
         authors[spec.reference] = dossier.advisor_id or actor_id
-        record("dossier.imported", "dossier", dossier.id, actor=actor, dossier_id=dossier.id,
-               changes=_dossier_changes(spec, dossier, catalogue), reason=source)
+        events.append(Entry("dossier.imported", "dossier", dossier.id, dossier_id=dossier.id,
+                            changes=_dossier_changes(spec, dossier, catalogue), reason=source))
     new_ids = _insert_interventions(plan, ids, authors, catalogue)
-    _record_interventions(plan, ids, new_ids, actor, source)
+    events += _intervention_entries(plan, ids, new_ids, source)
     referrals = [Referral(dossier_id=ids[reference],
                           organisation_id=catalogue.organisations[organisation].id,
                           reason="", request="", consent_to_share=False,
@@ -169,18 +183,19 @@ def write(plan, catalogue: Catalogue, actor, source: str) -> None:
     session.flush()
     for (_reference, organisation, _day), referral in zip(plan.referrals, referrals,
                                                           strict=True):
-        record("referral.imported", "referral", referral.id, actor=actor,
-               dossier_id=referral.dossier_id, reason=source, changes={
-                   "organisation": organisation, "state": [None, "sent"],
-                   "sent_at": [None, referral.sent_at]})
+        events.append(Entry("referral.imported", "referral", referral.id,
+                            dossier_id=referral.dossier_id, reason=source, changes={
+                                "organisation": organisation, "state": [None, "sent"],
+                                "sent_at": [None, referral.sent_at]}))
     for spec, line in zip(plan.financing, lines, strict=True):
         values = {name: getattr(spec.fields, name) for name in FINANCING_FIELDS}
         values["fund"] = spec.fields.fund.code
         values["organisation"] = spec.fields.organisation.code \
             if spec.fields.organisation else None
-        record("financing.imported", "financing_line", line.id, actor=actor,
-               dossier_id=line.dossier_id, reason=source,
-               changes={name: [None, value] for name, value in values.items()})
+        events.append(Entry("financing.imported", "financing_line", line.id,
+                            dossier_id=line.dossier_id, reason=source,
+                            changes={name: [None, value] for name, value in values.items()}))
+    record_many(events, actor=actor)
     touched = {spec.reference for spec in plan.interventions} | \
         {reference for reference, _o, _d in plan.referrals} | \
         {spec.reference for spec in plan.financing}
