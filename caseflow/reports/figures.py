@@ -9,7 +9,7 @@ workflow (one with objectives) are counted in their own section, not in the main
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import func, select
 
 from caseflow.activities import figures as activity_figures
 from caseflow.dossiers.models import Dossier, DossierObjective, Intervention, intervention_subject
@@ -48,31 +48,28 @@ def _money(value: Decimal) -> str:
 def compute(period: Period, with_previous: bool = True) -> dict:
     """Return every figure of the report for a period (and the previous period's).
 
-    The main tables are counted by the database, grouped; only the protocols' dossiers, a
-    few per year, are read one intervention at a time to be described."""
+    The main tables are counted by the database from the period's interventions grouped by
+    dossier (read from an index), then by the dossier's codes; only the protocols' dossiers,
+    a few per year, are read one intervention at a time to be described."""
     definitions = engine().definitions
     protocols = sorted(name for name, d in definitions.items() if d.objectives)
     main = _main_interventions(period, protocols)
-    totals = _totals(main)
     figures = {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(),
                    "label": period.label},
-        "dossiers": totals[1],
-        "interventions": totals[0],
-        "received_from_mrc": totals[2],
+        **_main_figures(main),
         "referred": _referred(period, protocols),
         "subjects": _zeroed(_codes(Subject), _counted(
             main.join(intervention_subject,
                       intervention_subject.c.intervention_id == Intervention.id),
             intervention_subject.c.subject_id, Subject)),
     }
-    figures.update(_per_intervention(main))
     rows = _protocol_rows(period, protocols)
     subjects = _subjects_by_intervention([row[0] for row in rows])
     figures["protocols"] = {name: _protocol(definitions[name], rows, subjects)
                             for name in protocols}
     figures["enterprises_served"] = enterprise_figures.served(
-        main.with_only_columns(Dossier.id).distinct())
+        main.with_only_columns(Intervention.dossier_id).distinct())
     # The MRCs' and mandataires' funds: the report's "Interventions des MRC" section.
     figures["financing"] = _financing(period, "mrc")
     figures["funders"] = {kind: _financing(period, kind) for kind in FUNDER_KINDS
@@ -85,30 +82,43 @@ def compute(period: Period, with_previous: bool = True) -> dict:
     return figures
 
 
-def _counted_rows(period: Period):
-    """The period's interventions with their dossier (grouped by its columns, not joined to
-    the reference lists: the database then reads the period's interventions first)."""
-    return (select(Intervention.id)
-            .join(Dossier, Dossier.id == Intervention.dossier_id)
-            .where(Intervention.occurred_on >= period.start,
-                   Intervention.occurred_on <= period.end))
+def _protocol_dossiers(protocols: list[str]):
+    return select(Dossier.id).where(Dossier.workflow.in_(protocols))
 
 
 def _main_interventions(period: Period, protocols: list[str]):
-    """The period's interventions counted in the main tables: not a protocol's."""
-    query = _counted_rows(period)
+    """The period's interventions counted in the main tables (not a protocol's), without
+    their dossier: what the index on (date, dossier) holds."""
+    query = select(Intervention.id).where(Intervention.occurred_on >= period.start,
+                                          Intervention.occurred_on <= period.end)
     if protocols:
-        query = query.where(Dossier.workflow.not_in(protocols))
+        query = query.where(Intervention.dossier_id.not_in(_protocol_dossiers(protocols)))
     return query
 
 
-def _totals(main) -> tuple[int, int, int]:
-    """Return the interventions, the dossiers and the dossiers received from an MRC."""
-    mrc = select(Origin.id).where(Origin.code == "mrc").scalar_subquery()
-    row = db.session.execute(main.with_only_columns(
-        func.count(), func.count(distinct(Dossier.id)),
-        func.count(distinct(case((Dossier.origin_id == mrc, Dossier.id)))))).one()
-    return int(row[0]), int(row[1]), int(row[2])
+def _main_figures(main) -> dict:
+    """Count the interventions and their dossiers, in all, received from an MRC, and the
+    interventions by territory, sector and promoter, in one statement: the interventions
+    grouped by dossier, then the dossiers by their codes."""
+    per_dossier = (main.with_only_columns(Intervention.dossier_id, func.count().label("n"))
+                   .group_by(Intervention.dossier_id).subquery())
+    columns = [column for _model, column in PER_INTERVENTION.values()]
+    groups = db.session.execute(
+        select(*columns, Dossier.origin_id, func.sum(per_dossier.c.n), func.count())
+        .join(per_dossier, per_dossier.c.dossier_id == Dossier.id)
+        .group_by(*columns, Dossier.origin_id)).all()
+    mrc = db.session.scalar(select(Origin.id).where(Origin.code == "mrc"))
+    figures = {"dossiers": sum(group[-1] for group in groups),
+               "interventions": int(sum(group[-2] for group in groups)),
+               "received_from_mrc": sum(group[-1] for group in groups
+                                        if group[len(columns)] == mrc)}
+    for index, (key, (model, _column)) in enumerate(PER_INTERVENTION.items()):
+        codes = dict(db.session.execute(select(model.id, model.code)).all())
+        counts: Counter = Counter()
+        for group in groups:
+            counts[codes[group[index]]] += int(group[-2])
+        figures[key] = _zeroed(_codes(model), counts)
+    return figures
 
 
 def _counted(query, column, model) -> Counter:
@@ -119,33 +129,22 @@ def _counted(query, column, model) -> Counter:
         query.with_only_columns(column, func.count()).group_by(column)).all()})
 
 
-def _per_intervention(main) -> dict[str, dict[str, int]]:
-    """Count the interventions by territory, sector and promoter in one grouped pass."""
-    columns = [column for _model, column in PER_INTERVENTION.values()]
-    groups = db.session.execute(main.with_only_columns(*columns, func.count())
-                                .group_by(*columns)).all()
-    result = {}
-    for index, (key, (model, _column)) in enumerate(PER_INTERVENTION.items()):
-        codes = dict(db.session.execute(select(model.id, model.code)).all())
-        counts: Counter = Counter()
-        for group in groups:
-            counts[codes[group[index]]] += group[-1]
-        result[key] = _zeroed(_codes(model), counts)
-    return result
-
-
 def _protocol_rows(period: Period, protocols: list[str]) -> list:
     """Return the period's interventions of protocol dossiers, one row each."""
     if not protocols:
         return []
-    return db.session.execute(_counted_rows(period).with_only_columns(
-        Intervention.id, Dossier.id, Dossier.workflow, Territory.code, Sector.code,
-        PromoterGender.code, Origin.code, Dossier.outcome, Dossier.state, Intervention.kind)
+    return db.session.execute(
+        select(Intervention.id, Dossier.id, Dossier.workflow, Territory.code, Sector.code,
+               PromoterGender.code, Origin.code, Dossier.outcome, Dossier.state,
+               Intervention.kind)
+        .join(Dossier, Dossier.id == Intervention.dossier_id)
         .join(Territory, Territory.id == Dossier.territory_id)
         .join(Sector, Sector.id == Dossier.sector_id)
         .join(PromoterGender, PromoterGender.id == Dossier.promoter_gender_id)
         .join(Origin, Origin.id == Dossier.origin_id)
-        .where(Dossier.workflow.in_(protocols))).all()
+        .where(Intervention.dossier_id.in_(_protocol_dossiers(protocols)),
+               Intervention.occurred_on >= period.start,
+               Intervention.occurred_on <= period.end)).all()
 
 
 def _zeroed(codes: list[str], counts: Counter) -> dict[str, int]:

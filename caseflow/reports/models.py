@@ -2,11 +2,12 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.auth.models import User
 from caseflow.database import UTCDateTime, utcnow
+from caseflow.dossiers.models import Dossier, Intervention
 from caseflow.extensions import db
 
 
@@ -24,3 +25,11 @@ class PublishedReport(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     published_by: Mapped[User | None] = relationship(lazy="joined")
+
+
+#: The report counts a period's interventions by dossier from this index alone.
+REPORT_INTERVENTIONS = Index("ix_intervention_period_dossier",
+                             Intervention.__table__.c.occurred_on,
+                             Intervention.__table__.c.dossier_id)
+#: The protocols' dossiers, set apart from the main tables.
+REPORT_WORKFLOWS = Index("ix_dossier_workflow", Dossier.__table__.c.workflow)
