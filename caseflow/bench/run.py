@@ -464,6 +464,13 @@ def _write(results: dict, kind: str, dossiers: int) -> None:
     base.with_suffix(".md").write_text(markdown(results))
 
 
+def _figure(value, digits: int = 1) -> str:
+    """Return a measured figure as the table prints it (medians of two are halves)."""
+    if value is None:
+        return "—"
+    return f"{value:.{digits}f}"
+
+
 def markdown(results: dict) -> str:
     run = results["run"]
     lines = [f"# caseflow bench: {run['database']}, {run['dossiers']} dossiers",
@@ -475,12 +482,13 @@ def markdown(results: dict) -> str:
     for name, entry in results["scenarios"].items():
         for level, figures in entry["levels"].items():
             own, floor = figures["caseflow"], figures["floor"]
-            lines.append(
-                f"| {name} | {level} | {own['req_per_s']} | {floor['req_per_s']} | "
-                f"{figures['throughput_ratio']} | {own['p50_ms']} | {own['p95_ms']} | "
-                f"{own['p99_ms']} | {own['cpu_ms_per_request']} | "
-                f"{floor['cpu_ms_per_request']} | {own['errors']} | {own['non_2xx']} | "
-                f"{entry['statements'] if entry['statements'] is not None else '—'} |")
+            cells = [name, level, _figure(own["req_per_s"]), _figure(floor["req_per_s"]),
+                     _figure(figures["throughput_ratio"], 2), _figure(own["p50_ms"]),
+                     _figure(own["p95_ms"]), _figure(own["p99_ms"]),
+                     _figure(own["cpu_ms_per_request"]), _figure(floor["cpu_ms_per_request"]),
+                     own["errors"], own["non_2xx"],
+                     entry["statements"] if entry["statements"] is not None else "—"]
+            lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
     rss = results.get("peak_rss_mb", {})
     lines += ["", f"Peak RSS per worker: caseflow {rss.get('caseflow')} MB, "
                   f"floor {rss.get('floor')} MB.", "", "| command | seconds | exit |",
