@@ -207,6 +207,19 @@ def test_downloads(coordinator_client, year):
     assert coordinator_client.get("/rapports/export.pdf?periode=2024-2025").status_code == 404
 
 
+def test_the_page_counts_what_was_written_since_it_was_last_opened(coordinator_client, year,
+                                                                  db, advisor):
+    def dossiers():
+        data = coordinator_client.get("/rapports/export.json?periode=2024-2025").data
+        return json.loads(data)["dossiers"]
+
+    assert dossiers() == 2
+    assert dossiers() == 2  # opened again with nothing written: the same figures
+    add_intervention(make_dossier(advisor, title="Nouveau dossier de l'année"), advisor,
+                     occurred_on=date(2024, 9, 1))
+    assert dossiers() == 3
+
+
 def test_cells_a_spreadsheet_would_run_are_neutralised():
     for text in ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)"]:
         assert safe_cell(text).startswith("'")

@@ -14,7 +14,7 @@ from caseflow.dossiers.models import Intervention
 from caseflow.extensions import db
 from caseflow.forms import Form
 from caseflow.reports import exports, services
-from caseflow.reports.figures import change, compute
+from caseflow.reports.figures import change
 from caseflow.reports.labels import tables
 from caseflow.reports.periods import Period, PeriodError, fiscal_year, fiscal_year_of, parse_period
 
@@ -51,7 +51,7 @@ def _period() -> Period:
 
 def _figures(period: Period) -> tuple[dict, object]:
     report = services.published(period)
-    return (report.figures if report else compute(period)), report
+    return (report.figures if report else services.current(period)), report
 
 
 @bp.route("/")
