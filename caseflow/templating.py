@@ -14,6 +14,7 @@ def init_app(app) -> None:
     app.add_template_filter(_local_time, "local_time")
     app.add_template_filter(_day, "day")
     app.add_template_filter(_money, "money")
+    app.add_template_filter(_tenths, "tenths")
     app.add_template_filter(label, "label")
     app.add_template_global(label, "label")
     app.add_template_global(_file_size, "file_size")
@@ -32,6 +33,14 @@ def label(item) -> str:
 def current_locale() -> str:
     """Return the locale code the language form and the html tag use."""
     return "en" if language() == "en" else "fr_CA"
+
+
+def _tenths(value) -> str:
+    """Show a figure to one decimal in the reader's language (3,5 / 3.5); a dash for none."""
+    if value is None:
+        return "—"
+    text = f"{value:.1f}"
+    return text if language() == "en" else text.replace(".", ",")
 
 
 def _money(value) -> str:

@@ -246,6 +246,24 @@ def test_the_turnaround_is_the_median_of_the_last_twelve_months(db, advisor):
     assert row["accepted"] is None
 
 
+def test_the_turnaround_reads_in_the_readers_language(advisor_client, db, advisor):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    referral = refer(make_dossier(advisor, title="Délai d'un jour et demi"), advisor)
+    db.session.commit()
+    db.session.execute(update(Referral).where(Referral.id == referral.id).values(
+        sent_at=referral.sent_at - timedelta(days=3),
+        acknowledged_at=referral.sent_at - timedelta(days=1.5)))
+    db.session.commit()
+    assert "1,5" in page_text(advisor_client.get("/referencements/"))
+    token = csrf_token(advisor_client, "/")
+    advisor_client.post("/language", data={"locale": "en", "csrf_token": token, "next": "/"})
+    english = page_text(advisor_client.get("/referencements/"))
+    assert "1.5" in english and "1,5" not in english
+
+
 def test_a_partner_note_reaches_the_advisor(app, db, advisor, partner, partner_client,
                                             referral):
     token = csrf_token(partner_client, f"/partenaires/referencements/{referral.id}")
