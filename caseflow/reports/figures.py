@@ -41,6 +41,10 @@ def _codes(model) -> list[str]:
     return list(db.session.scalars(select(model.code).order_by(model.position, model.code)))
 
 
+def _code_by_id(model) -> dict[int, str]:
+    return dict(db.session.execute(select(model.id, model.code)).all())
+
+
 def _money(value: Decimal) -> str:
     return format(Decimal(value).quantize(Decimal("0.01")), "f")
 
@@ -65,7 +69,7 @@ def compute(period: Period, with_previous: bool = True) -> dict:
             intervention_subject.c.subject_id, Subject)),
     }
     rows = _protocol_rows(period, protocols)
-    subjects = _subjects_by_intervention([row[0] for row in rows])
+    subjects = _subjects_by_intervention(period, protocols) if rows else {}
     figures["protocols"] = {name: _protocol(definitions[name], rows, subjects)
                             for name in protocols}
     figures["enterprises_served"] = enterprise_figures.served(
@@ -113,7 +117,7 @@ def _main_figures(main) -> dict:
                "received_from_mrc": sum(group[-1] for group in groups
                                         if group[len(columns)] == mrc)}
     for index, (key, (model, _column)) in enumerate(PER_INTERVENTION.items()):
-        codes = dict(db.session.execute(select(model.id, model.code)).all())
+        codes = _code_by_id(model)
         counts: Counter = Counter()
         for group in groups:
             counts[codes[group[index]]] += int(group[-2])
@@ -124,9 +128,15 @@ def _main_figures(main) -> dict:
 def _counted(query, column, model) -> Counter:
     """Return the query's rows counted by a reference list's id, grouped by the database,
     by the list's codes."""
-    codes = dict(db.session.execute(select(model.id, model.code)).all())
+    codes = _code_by_id(model)
     return Counter({codes[key]: count for key, count in db.session.execute(
         query.with_only_columns(column, func.count()).group_by(column)).all()})
+
+
+def _protocol_interventions(period: Period, protocols: list[str]):
+    """The conditions that select the period's interventions of protocol dossiers."""
+    return (Intervention.dossier_id.in_(_protocol_dossiers(protocols)),
+            Intervention.occurred_on >= period.start, Intervention.occurred_on <= period.end)
 
 
 def _protocol_rows(period: Period, protocols: list[str]) -> list:
@@ -142,24 +152,22 @@ def _protocol_rows(period: Period, protocols: list[str]) -> list:
         .join(Sector, Sector.id == Dossier.sector_id)
         .join(PromoterGender, PromoterGender.id == Dossier.promoter_gender_id)
         .join(Origin, Origin.id == Dossier.origin_id)
-        .where(Intervention.dossier_id.in_(_protocol_dossiers(protocols)),
-               Intervention.occurred_on >= period.start,
-               Intervention.occurred_on <= period.end)).all()
+        .where(*_protocol_interventions(period, protocols))).all()
 
 
 def _zeroed(codes: list[str], counts: Counter) -> dict[str, int]:
     return {code: int(counts.get(code, 0)) for code in codes}
 
 
-def _subjects_by_intervention(intervention_ids: list[int]) -> dict[int, list[str]]:
+def _subjects_by_intervention(period: Period, protocols: list[str]) -> dict[int, list[str]]:
+    """Return the subjects of the period's protocol interventions, by intervention."""
     by_intervention: dict[int, list[str]] = defaultdict(list)
-    for chunk in range(0, len(intervention_ids), 500):
-        for intervention_id, code in db.session.execute(
-                select(intervention_subject.c.intervention_id, Subject.code)
-                .join(Subject, Subject.id == intervention_subject.c.subject_id)
-                .where(intervention_subject.c.intervention_id.in_(
-                    intervention_ids[chunk:chunk + 500]))):
-            by_intervention[intervention_id].append(code)
+    for intervention_id, code in db.session.execute(
+            select(intervention_subject.c.intervention_id, Subject.code)
+            .join(Subject, Subject.id == intervention_subject.c.subject_id)
+            .join(Intervention, Intervention.id == intervention_subject.c.intervention_id)
+            .where(*_protocol_interventions(period, protocols))):
+        by_intervention[intervention_id].append(code)
     return by_intervention
 
 
